@@ -1,0 +1,512 @@
+"""The content model of an Arabic news outlet: home, sections, articles, authors,
+tags, the masthead (outlet settings) and the ticker."""
+
+from __future__ import annotations
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.models import ItemBase, TagBase
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from sahafa.arabic import normalize, reading_time, slugify, unique_slug
+
+from .blocks import ArticleBodyBlock
+from .querysets import ArticlePageManager
+
+SECTION_PAGE_SIZE = 20
+
+
+@register_setting(icon="site")
+class OutletSettings(BaseGenericSetting):
+    """The outlet's identity and masthead, editable by the editor-in-chief."""
+
+    DIGITS = [("arabic", _("أرقام عربية مشرقية (١٢٣)")), ("western", _("أرقام غربية (123)"))]
+    MONTH_NAMES = [
+        ("egyptian", _("يناير، فبراير، مارس… (مصر والخليج)")),
+        ("levantine", _("كانون الثاني، شباط، آذار… (الشام والعراق)")),
+        ("maghrebi", _("يناير، فبراير، ماي… (المغرب)")),
+    ]
+
+    name = models.CharField(_("اسم المنبر"), max_length=120, default="صحافة")
+    tagline = models.CharField(_("الشعار"), max_length=200, blank=True)
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("الشعار المصوّر"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    chairman_label = models.CharField(
+        _("لقب رئيس مجلس الإدارة"), max_length=60, default="رئيس مجلس الإدارة"
+    )
+    chairman = models.CharField(_("رئيس مجلس الإدارة"), max_length=120, blank=True)
+    editor_in_chief_label = models.CharField(
+        _("لقب رئيس التحرير"), max_length=60, default="رئيس التحرير"
+    )
+    editor_in_chief = models.CharField(_("رئيس التحرير"), max_length=120, blank=True)
+    managing_editor = models.CharField(_("مدير التحرير"), max_length=120, blank=True)
+    contact_email = models.EmailField(_("البريد الإلكتروني"), blank=True)
+    contact_phone = models.CharField(_("الهاتف"), max_length=40, blank=True)
+    address = models.CharField(_("العنوان"), max_length=250, blank=True)
+    facebook = models.URLField(_("فيسبوك"), blank=True)
+    x_twitter = models.URLField(_("إكس (تويتر)"), blank=True)
+    youtube = models.URLField(_("يوتيوب"), blank=True)
+    instagram = models.URLField(_("إنستغرام"), blank=True)
+    telegram = models.URLField(_("تيليغرام"), blank=True)
+    digits = models.CharField(_("نمط الأرقام"), max_length=10, choices=DIGITS, default="arabic")
+    month_names = models.CharField(
+        _("أسماء الأشهر"), max_length=12, choices=MONTH_NAMES, default="egyptian"
+    )
+    show_hijri = models.BooleanField(_("إظهار التاريخ الهجري"), default=True)
+    ticker_headline_count = models.PositiveSmallIntegerField(
+        _("عدد العناوين الأخيرة في الشريط"), default=10
+    )
+
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("name"), FieldPanel("tagline"), FieldPanel("logo")], heading=_("الهوية")
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("chairman_label"), FieldPanel("chairman")]),
+                FieldRowPanel([FieldPanel("editor_in_chief_label"), FieldPanel("editor_in_chief")]),
+                FieldPanel("managing_editor"),
+            ],
+            heading=_("الترويسة"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("contact_email"), FieldPanel("contact_phone"), FieldPanel("address")],
+            heading=_("التواصل"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("facebook"),
+                FieldPanel("x_twitter"),
+                FieldPanel("youtube"),
+                FieldPanel("instagram"),
+                FieldPanel("telegram"),
+            ],
+            heading=_("الشبكات الاجتماعية"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("digits"),
+                FieldPanel("month_names"),
+                FieldPanel("show_hijri"),
+                FieldPanel("ticker_headline_count"),
+            ],
+            heading=_("الأعراف المحلية"),
+        ),
+    ]
+
+    class Meta:
+        verbose_name = _("إعدادات المنبر")
+
+    @property
+    def social_links(self) -> list[tuple[str, str]]:
+        pairs = [
+            ("فيسبوك", self.facebook),
+            ("إكس", self.x_twitter),
+            ("يوتيوب", self.youtube),
+            ("إنستغرام", self.instagram),
+            ("تيليغرام", self.telegram),
+        ]
+        return [(label, url) for label, url in pairs if url]
+
+
+class Author(index.Indexed, models.Model):
+    """A byline. Each author has a public page listing their articles."""
+
+    name = models.CharField(_("الاسم"), max_length=120)
+    slug = models.SlugField(_("المعرّف في الرابط"), max_length=120, unique=True, allow_unicode=True, blank=True)
+    job_title = models.CharField(_("الصفة"), max_length=120, blank=True)
+    bio = models.TextField(_("نبذة"), blank=True)
+    photo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("الصورة"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    email = models.EmailField(_("البريد الإلكتروني"), blank=True)
+    x_twitter = models.URLField(_("حساب إكس"), blank=True)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("job_title"),
+        FieldPanel("bio"),
+        FieldPanel("photo"),
+        FieldPanel("email"),
+        FieldPanel("x_twitter"),
+    ]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        verbose_name = _("كاتب")
+        verbose_name_plural = _("الكتّاب")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            others = Author.objects.exclude(pk=self.pk)
+            self.slug = unique_slug(
+                slugify(self.name), lambda s: others.filter(slug=s).exists(), max_length=100
+            )
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("news:author", args=[self.slug])
+
+
+class NewsTag(TagBase):
+    """A tag with Arabic slugs and a match-normalised form used to spot near-duplicates."""
+
+    normalized = models.CharField(max_length=150, db_index=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("وسم")
+        verbose_name_plural = _("الوسوم")
+
+    def slugify(self, tag, i=None):
+        base = slugify(tag, max_length=90)
+        return f"{base}-{i}" if i else base
+
+    def save(self, *args, **kwargs):
+        self.name = normalize(self.name, "display")
+        self.normalized = normalize(self.name, "match")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("news:tag", args=[self.slug])
+
+
+class ArticlePageTagRelationship(ItemBase):
+    tag = models.ForeignKey(NewsTag, related_name="tagged_articles", on_delete=models.CASCADE)
+    content_object = ParentalKey(
+        "news.ArticlePage", related_name="tagged_items", on_delete=models.CASCADE
+    )
+
+
+class HomePage(Page):
+    """The front page: editor-chosen top stories, then a block per section."""
+
+    max_count = 1
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["news.SectionPage"]
+
+    top_story_count = models.PositiveSmallIntegerField(_("عدد القصص الرئيسية"), default=5)
+    section_story_count = models.PositiveSmallIntegerField(_("عدد القصص لكل قسم"), default=4)
+
+    content_panels = Page.content_panels + [
+        FieldRowPanel([FieldPanel("top_story_count"), FieldPanel("section_story_count")]),
+        InlinePanel("features", label=_("القصص المختارة للواجهة")),
+    ]
+
+    class Meta:
+        verbose_name = _("الصفحة الرئيسية")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        published = ArticlePage.objects.published().for_listing()
+        chosen = [
+            f.article
+            for f in self.features.select_related("article").all()
+            if f.article_id and f.article.live
+        ]
+        chosen_ids = {a.pk for a in chosen}
+        top = list(published.filter(pk__in=chosen_ids)) if chosen_ids else []
+        top.sort(key=lambda a: [c.pk for c in chosen].index(a.pk))
+        needed = max(self.top_story_count - len(top), 0)
+        if needed:
+            top += list(published.exclude(pk__in=chosen_ids).newest_first()[:needed])
+        shown = {a.pk for a in top}
+        blocks = []
+        for section in SectionPage.objects.live().child_of(self).order_by("path"):
+            articles = list(
+                published.in_section(section).exclude(pk__in=shown).newest_first()[
+                    : self.section_story_count
+                ]
+            )
+            if articles:
+                blocks.append((section, articles))
+        context.update(top_stories=top, section_blocks=blocks)
+        return context
+
+
+class HomePageFeature(Orderable):
+    page = ParentalKey(HomePage, related_name="features", on_delete=models.CASCADE)
+    article = models.ForeignKey(
+        "news.ArticlePage", verbose_name=_("المقال"), on_delete=models.CASCADE, related_name="+"
+    )
+    panels = [FieldPanel("article")]
+
+
+class SectionPage(Page):
+    """A section (سياسة، اقتصاد، رياضة…) whose children are its articles."""
+
+    parent_page_types = ["news.HomePage"]
+    subpage_types = ["news.ArticlePage"]
+
+    intro = models.CharField(_("وصف القسم"), max_length=250, blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+
+    class Meta:
+        verbose_name = _("قسم")
+        verbose_name_plural = _("الأقسام")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        articles = ArticlePage.objects.published().in_section(self).newest_first().for_listing()
+        context["page_obj"] = paginate(articles, request.GET.get("page"), SECTION_PAGE_SIZE)
+        return context
+
+
+def paginate(queryset, number, per_page: int):
+    """The requested page of a listing; an out-of-range or malformed number is a 404."""
+    paginator = Paginator(queryset, per_page)
+    try:
+        return paginator.page(number or 1)
+    except (EmptyPage, PageNotAnInteger) as exc:
+        raise Http404 from exc
+
+
+class ArticlePage(Page):
+    """A news article: headline, kicker, standfirst, lead image, body blocks, bylines."""
+
+    parent_page_types = ["news.SectionPage"]
+    subpage_types: list[str] = []
+
+    kicker = models.CharField(_("العنوان التمهيدي"), max_length=120, blank=True)
+    standfirst = models.TextField(_("الموجز"), blank=True)
+    lead_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("الصورة الرئيسية"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    lead_caption = models.CharField(_("تعليق الصورة"), max_length=300, blank=True)
+    lead_credit = models.CharField(_("مصدر الصورة"), max_length=150, blank=True)
+    body = StreamField(ArticleBodyBlock(), verbose_name=_("المتن"), blank=True)
+    authors = ParentalManyToManyField(Author, verbose_name=_("الكتّاب"), blank=True, related_name="articles")
+    tags = ClusterTaggableManager(
+        through=ArticlePageTagRelationship, verbose_name=_("الوسوم"), blank=True
+    )
+    section = models.ForeignKey(
+        SectionPage,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="articles",
+    )
+    is_breaking = models.BooleanField(_("خبر عاجل"), default=False)
+    embargo_until = models.DateTimeField(
+        _("محظور النشر حتى"),
+        null=True,
+        blank=True,
+        help_text=_("لا يُنشر المقال ولا يظهر في أي مكان قبل هذا الوقت."),
+    )
+    source_url = models.URLField(_("الرابط الأصلي"), max_length=1000, blank=True)
+    external_id = models.CharField(
+        _("المعرّف الخارجي"), max_length=200, null=True, blank=True, unique=True
+    )
+
+    objects = ArticlePageManager()
+
+    search_fields = Page.search_fields + [index.SearchField("standfirst")]
+
+    content_panels = Page.content_panels + [
+        FieldPanel("kicker"),
+        FieldPanel("standfirst"),
+        MultiFieldPanel(
+            [FieldPanel("lead_image"), FieldPanel("lead_caption"), FieldPanel("lead_credit")],
+            heading=_("الصورة الرئيسية"),
+        ),
+        FieldPanel("body"),
+        FieldPanel("authors"),
+        FieldPanel("tags"),
+    ]
+    related_panels = [
+        InlinePanel("related_pins", label=_("مقالات مثبّتة في «موضوعات متعلقة»")),
+        InlinePanel("related_exclusions", label=_("مقالات مستبعدة من «موضوعات متعلقة»")),
+    ]
+    newsroom_panels = [
+        FieldPanel("is_breaking"),
+        FieldPanel("embargo_until"),
+        FieldPanel("source_url"),
+        FieldPanel("external_id"),
+    ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("المحتوى")),
+            ObjectList(related_panels, heading=_("موضوعات متعلقة")),
+            ObjectList(newsroom_panels, heading=_("غرفة الأخبار")),
+            ObjectList(Page.promote_panels, heading=_("الترويج")),
+            ObjectList(Page.settings_panels, heading=_("النشر")),
+        ]
+    )
+
+    class Meta:
+        verbose_name = _("مقال")
+        verbose_name_plural = _("المقالات")
+
+    def full_clean(self, *args, **kwargs):
+        # Wagtail would derive the slug with Django's slugify; ours keeps Arabic
+        # readable and is never empty.
+        if not self.slug and self.title:
+            self.slug = slugify(self.title)
+        super().full_clean(*args, **kwargs)
+
+    def save(self, *args, **kwargs):
+        if self.section_id is None and self.depth:
+            parent = self.get_parent()
+            if parent is not None:
+                self.section_id = parent.id
+        super().save(*args, **kwargs)
+
+    @property
+    def published_at(self):
+        return self.first_published_at or self.latest_revision_created_at
+
+    @property
+    def updated_at(self):
+        """The last publication, when it came meaningfully after the first."""
+        first, last = self.first_published_at, self.last_published_at
+        if first and last and (last - first).total_seconds() > 600:
+            return last
+        return None
+
+    @cached_property
+    def body_text(self) -> str:
+        """The article's plain text, for reading time, search and related topics."""
+        parts = [self.standfirst]
+        for block in self.body:
+            if block.block_type == "paragraph":
+                parts.append(strip_tags_text(block.value.source))
+            elif block.block_type == "heading":
+                parts.append(block.value)
+            elif block.block_type == "quote":
+                parts.append(block.value["text"])
+            elif block.block_type == "image":
+                parts.append(block.value.get("caption") or "")
+        return "\n".join(p for p in parts if p)
+
+    @property
+    def reading_minutes(self) -> int:
+        return reading_time(self.body_text)
+
+    def share_url(self) -> str:
+        return reverse("news:share", args=[self.pk])
+
+    def related_articles(self, limit: int = 6) -> list[ArticlePage]:
+        from .related import related_articles
+
+        return related_articles(self, limit=limit)
+
+
+def strip_tags_text(html: str) -> str:
+    from django.utils.html import strip_tags
+
+    return strip_tags(html).replace("&nbsp;", " ")
+
+
+class ArticlePageRelatedPin(Orderable):
+    """An article the editors put first in another article's related topics."""
+
+    page = ParentalKey(ArticlePage, related_name="related_pins", on_delete=models.CASCADE)
+    target = models.ForeignKey(
+        ArticlePage, verbose_name=_("المقال"), on_delete=models.CASCADE, related_name="+"
+    )
+    panels = [FieldPanel("target")]
+
+
+class ArticlePageRelatedExclusion(Orderable):
+    """An article the editors never want in another article's related topics."""
+
+    page = ParentalKey(ArticlePage, related_name="related_exclusions", on_delete=models.CASCADE)
+    target = models.ForeignKey(
+        ArticlePage, verbose_name=_("المقال"), on_delete=models.CASCADE, related_name="+"
+    )
+    panels = [FieldPanel("target")]
+
+
+class TickerItemQuerySet(models.QuerySet):
+    def active(self, now=None):
+        now = now or timezone.now()
+        return self.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now)).filter(
+            Q(starts_at__isnull=True) | Q(starts_at__lte=now)
+        )
+
+
+class TickerItem(models.Model):
+    """A line in the news ticker (شريط الأخبار): free text, optionally linked to a story."""
+
+    text = models.CharField(_("النص"), max_length=300)
+    article = models.ForeignKey(
+        ArticlePage,
+        verbose_name=_("المقال المرتبط"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    link = models.URLField(_("رابط خارجي"), blank=True)
+    is_breaking = models.BooleanField(_("عاجل"), default=True)
+    priority = models.PositiveSmallIntegerField(
+        _("الأولوية"), default=5, help_text=_("الأعلى يظهر أولاً (٠–١٠).")
+    )
+    starts_at = models.DateTimeField(_("يبدأ في"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("ينتهي في"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TickerItemQuerySet.as_manager()
+
+    panels = [
+        FieldPanel("text"),
+        FieldPanel("article"),
+        FieldPanel("link"),
+        FieldRowPanel([FieldPanel("is_breaking"), FieldPanel("priority")]),
+        FieldRowPanel([FieldPanel("starts_at"), FieldPanel("expires_at")]),
+    ]
+
+    class Meta:
+        verbose_name = _("خبر في الشريط")
+        verbose_name_plural = _("شريط الأخبار")
+        ordering = ["-priority", "-created_at"]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def url(self) -> str:
+        if self.article_id and self.article and self.article.live:
+            return self.article.url
+        return self.link

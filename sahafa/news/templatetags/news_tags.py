@@ -1,0 +1,81 @@
+"""Template helpers for Arabic dates, bidi isolation, images and the ticker."""
+
+from __future__ import annotations
+
+import re
+
+from django import template
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from sahafa.arabic import format_date, relative_time, to_arabic_digits
+
+from ..ticker import ticker_lines
+
+register = template.Library()
+
+# A run of Latin letters or digits (with the punctuation that binds them, as in
+# "COP 28" or "3.5%") inside Arabic text; isolating it keeps its order intact.
+LATIN_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9 .,'&_/:%+\-]*[A-Za-z0-9%]|[A-Za-z0-9]")
+
+
+@register.filter(is_safe=True)
+def bidi(text) -> SafeString:
+    """Escape ``text`` and wrap Latin names and numbers in ``<bdi>``."""
+    if not text:
+        return mark_safe("")  # noqa: S308 - empty string
+    text = str(text)
+    out, last = [], 0
+    for match in LATIN_RUN.finditer(text):
+        out.append(escape(text[last : match.start()]))
+        out.append(f"<bdi>{escape(match.group())}</bdi>")
+        last = match.end()
+    out.append(escape(text[last:]))
+    return mark_safe("".join(out))  # noqa: S308 - every piece escaped above
+
+
+def _outlet_conventions(context) -> tuple[str, str, bool]:
+    outlet = context.get("outlet")
+    if outlet is None:
+        return "arabic", "egyptian", True
+    return outlet.digits, outlet.month_names, outlet.show_hijri
+
+
+@register.simple_tag(takes_context=True)
+def arabic_date(context, value, calendar: str = "gregorian", with_time: bool = False) -> str:
+    if not value:
+        return ""
+    digits, months, _hijri = _outlet_conventions(context)
+    value = timezone.localtime(value) if timezone.is_aware(value) else value
+    return format_date(value, calendar=calendar, digits=digits, month_names=months, with_time=with_time)
+
+
+@register.inclusion_tag("news/includes/dateline.html", takes_context=True)
+def dateline(context, value, updated=None):
+    """A <time> element with the Gregorian date, and the Hijri date where enabled."""
+    digits, months, show_hijri = _outlet_conventions(context)
+    if not value:
+        return {"value": None}
+    local = timezone.localtime(value)
+    return {
+        "value": value,
+        "gregorian": format_date(local, calendar="gregorian", digits=digits, month_names=months, with_time=True),
+        "hijri": format_date(local, calendar="hijri", digits=digits) if show_hijri else "",
+        "updated": updated,
+        "updated_text": relative_time(updated, digits=digits) if updated else "",
+    }
+
+
+@register.simple_tag(takes_context=True)
+def digits(context, value) -> str:
+    outlet_digits, _months, _hijri = _outlet_conventions(context)
+    text = str(value)
+    return to_arabic_digits(text) if outlet_digits == "arabic" else text
+
+
+@register.inclusion_tag("news/includes/ticker.html", takes_context=True)
+def ticker(context):
+    outlet = context.get("outlet")
+    count = outlet.ticker_headline_count if outlet else 10
+    return {"lines": ticker_lines(count)}

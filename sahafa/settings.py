@@ -1,0 +1,259 @@
+"""The one settings module of Sahafa, read from the environment.
+
+Variables (all optional):
+
+- ``SAHAFA_HOME``: folder for the SQLite database, media, the generated secret key
+  and collected static files (default ``./var``).
+- ``SAHAFA_DATABASE_URL``: e.g. ``postgres://user:pw@127.0.0.1:5432/sahafa``;
+  a SQLite file under ``SAHAFA_HOME`` when unset.
+- ``SAHAFA_CACHE_URL``: ``redis://127.0.0.1:6379/0`` for a cache shared by app nodes;
+  an in-process cache when unset.
+- ``SAHAFA_SECRET_KEY``: generated once and stored under ``SAHAFA_HOME`` when unset.
+- ``SAHAFA_DEBUG``: ``1`` for development.
+- ``SAHAFA_ALLOWED_HOSTS``: comma-separated host names (default: localhost names).
+- ``SAHAFA_BASE_URL``: the public address, used in feeds, sitemaps and admin e-mails.
+- ``SAHAFA_HTTPS``: ``1`` when served over HTTPS (secure cookies, HSTS).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def env_flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+HOME = Path(os.environ.get("SAHAFA_HOME") or "var").resolve()
+HOME.mkdir(parents=True, exist_ok=True)
+
+
+def _secret_key() -> str:
+    """Use SAHAFA_SECRET_KEY, else a key generated once and kept under SAHAFA_HOME."""
+    if key := os.environ.get("SAHAFA_SECRET_KEY"):
+        return key
+    path = HOME / "secret_key"
+    if not path.exists():
+        # Written with owner-only permissions: the key signs sessions.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
+
+def _database() -> dict:
+    url = os.environ.get("SAHAFA_DATABASE_URL", "").strip()
+    if not url:
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(HOME / "sahafa.sqlite3"),
+            "OPTIONS": {
+                # WAL lets readers run while a writer commits; IMMEDIATE avoids
+                # "database is locked" upgrades in write transactions.
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                    "PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;"
+                ),
+                "transaction_mode": "IMMEDIATE",
+            },
+        }
+    import dj_database_url
+
+    try:
+        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    except Exception as exc:  # dj-database-url raises several types for bad URLs
+        raise ImproperlyConfigured(f"SAHAFA_DATABASE_URL is not a valid database URL: {exc}") from exc
+    if not config.get("ENGINE"):
+        raise ImproperlyConfigured("SAHAFA_DATABASE_URL is not a valid database URL: unknown scheme")
+    return config
+
+
+def _cache() -> dict:
+    url = os.environ.get("SAHAFA_CACHE_URL", "").strip()
+    if not url:
+        # A file cache is shared by all worker processes of one machine, so a
+        # publish seen by one worker invalidates pages for all of them.
+        return {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(HOME / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 50000},
+        }
+    if not url.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured("SAHAFA_CACHE_URL must be a redis:// URL")
+    return {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": "sahafa",
+    }
+
+
+SECRET_KEY = _secret_key()
+DEBUG = env_flag("SAHAFA_DEBUG")
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in os.environ.get("SAHAFA_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
+    if h.strip()
+]
+BASE_URL = os.environ.get("SAHAFA_BASE_URL", "http://localhost:8000").rstrip("/")
+HTTPS = env_flag("SAHAFA_HTTPS")
+
+INSTALLED_APPS = [
+    "sahafa.news",
+    "sahafa.newsroom",
+    "sahafa.search",
+    "sahafa.related",
+    "sahafa.ingest",
+    "sahafa.delivery",
+    "wagtail.contrib.settings",
+    "wagtail.contrib.redirects",
+    "wagtail.contrib.routable_page",
+    "wagtail.embeds",
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
+    "django_filters",
+    "django_tasks",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    # Outside the page cache so that cached responses get the headers too.
+    "sahafa.delivery.middleware.SecurityHeadersMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "sahafa.delivery.middleware.PageCacheMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+]
+
+ROOT_URLCONF = "sahafa.urls"
+WSGI_APPLICATION = "sahafa.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.debug",
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "wagtail.contrib.settings.context_processors.settings",
+                "sahafa.news.context_processors.outlet",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+CACHES = {"default": _cache()}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+# Arabic first: the public site and the admin speak Arabic, right to left.
+LANGUAGE_CODE = "ar"
+LANGUAGES = [("ar", "العربية"), ("en", "English")]
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = os.environ.get("SAHAFA_TIME_ZONE", "Asia/Riyadh")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = HOME / "static"
+MEDIA_URL = "/media/"
+MEDIA_ROOT = HOME / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_MAX_AGE = 3600
+
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+WAGTAIL_SITE_NAME = "صحافة"
+WAGTAILADMIN_BASE_URL = BASE_URL
+WAGTAIL_ALLOW_UNICODE_SLUGS = True
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+# Wagtail's own index serves the admin's page search only; readers get sahafa.search.
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "xlsx", "csv", "txt"]
+WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000  # refuses decompression bombs
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+TAGGIT_CASE_INSENSITIVE = True
+
+# Background work: the immediate backend runs tasks after the transaction commits,
+# in the process that enqueued them; many-node setups swap in a queue backend.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 60 * 60 * 12
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+X_FRAME_OPTIONS = "DENY"
+if HTTPS:
+    SECURE_SSL_REDIRECT = env_flag("SAHAFA_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    CSRF_TRUSTED_ORIGINS = [BASE_URL]
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"sahafa": {"handlers": ["console"], "level": "INFO"}},
+}
+
+# Sahafa's own switches.
+SAHAFA_PAGE_CACHE_SECONDS = int(os.environ.get("SAHAFA_PAGE_CACHE_SECONDS", "300"))
+SAHAFA_SEARCH_BACKENDS = {"default": {"BACKEND": "sahafa.search.backends.auto"}}

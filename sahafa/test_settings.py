@@ -1,0 +1,19 @@
+"""Settings for the test run: the real settings with fast hashers, an in-process
+cache and immediate tasks. SAHAFA_DATABASE_URL still selects PostgreSQL."""
+
+import os
+import tempfile
+
+os.environ.setdefault("SAHAFA_HOME", tempfile.mkdtemp(prefix="sahafa-test-"))
+os.environ.setdefault("SAHAFA_SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
+
+from sahafa.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "sahafa-test"}}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - WhiteNoise warns about a missing folder

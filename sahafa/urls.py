@@ -1,0 +1,31 @@
+from django.conf import settings
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+urlpatterns = [
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("", include("sahafa.news.urls")),
+    path("", include("sahafa.search.urls")),
+    path("", include("sahafa.delivery.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+else:
+    from django.views.static import serve
+
+    # Uploaded media from the app itself when no web server sits in front
+    # (the one-machine default); a deployment with nginx/CDN serves /media/ directly.
+    urlpatterns += [
+        path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
+    ]
+
+urlpatterns += [path("", include(wagtail_urls))]
+
+handler404 = "sahafa.news.errors.page_not_found"
+handler500 = "sahafa.news.errors.server_error"
