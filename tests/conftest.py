@@ -64,6 +64,7 @@ def economy(home):
 @pytest.fixture
 def make_article(politics):
     """Create (and by default publish) an article: make_article("العنوان", section=…, body="…")."""
+    from django.test import TestCase
     from django.utils import timezone
 
     from sahafa.news.structure import create_article
@@ -71,6 +72,8 @@ def make_article(politics):
     def make(title: str, *, section=None, body: str = "", publish: bool = True, **fields):
         blocks = [("paragraph", f"<p>{p}</p>") for p in body.split("\n") if p.strip()]
         fields.setdefault("published_at", timezone.now())
-        return create_article(section or politics, title=title, body=blocks, publish=publish, **fields)
+        # Run the on-commit publish event as production would after the commit.
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            return create_article(section or politics, title=title, body=blocks, publish=publish, **fields)
 
     return make

@@ -27,8 +27,15 @@ def generation() -> int:
     return value
 
 
+# Changes that pages do not show as cached: the ticker is refreshed in every page
+# from its own fragment, so breaking news never purges the page cache.
+FRAGMENT_KINDS = frozenset({"ticker"})
+
+
 def bump_generation(**kwargs) -> None:
     """Invalidate every cached page (called on each publish event)."""
+    if kwargs.get("kind") in FRAGMENT_KINDS:
+        return
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:

@@ -338,8 +338,13 @@ class ArticlePage(Page):
     external_id = models.CharField(
         _("المعرّف الخارجي"), max_length=200, null=True, blank=True, unique=True
     )
+    # Set by importers: a digest of the imported record, so a re-run skips unchanged items.
+    ingest_fingerprint = models.CharField(max_length=32, blank=True, editable=False)
 
     objects = ArticlePageManager()
+    # The admin's search index is kept by sahafa.news.signal_handlers, which defers
+    # it to the end of a bulk import instead of one task per save.
+    search_auto_update = False
 
     search_fields = Page.search_fields + [index.SearchField("standfirst")]
 
@@ -353,6 +358,7 @@ class ArticlePage(Page):
         FieldPanel("body"),
         FieldPanel("authors"),
         FieldPanel("tags"),
+        FieldPanel("confirm_new_tags"),  # declared on sahafa.newsroom.forms.ArticlePageForm
     ]
     related_panels = [
         InlinePanel("related_pins", label=_("مقالات مثبّتة في «موضوعات متعلقة»")),
@@ -422,6 +428,25 @@ class ArticlePage(Page):
     @property
     def reading_minutes(self) -> int:
         return reading_time(self.body_text)
+
+    def structured_data(self, request) -> dict:
+        """schema.org NewsArticle for search engines (rendered as JSON-LD)."""
+        data = {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": self.title[:110],
+            "inLanguage": "ar",
+            "mainEntityOfPage": self.get_full_url(request),
+            "datePublished": self.first_published_at.isoformat() if self.first_published_at else None,
+            "dateModified": (self.last_published_at or self.first_published_at).isoformat()
+            if self.first_published_at
+            else None,
+            "author": [{"@type": "Person", "name": a.name} for a in self.authors.all()],
+            "articleSection": self.section.title if self.section else None,
+            "keywords": [t.name for t in self.tags.all()],
+            "description": self.standfirst[:300] or None,
+        }
+        return {k: v for k, v in data.items() if v not in (None, [], "")}
 
     def share_url(self) -> str:
         return reverse("news:share", args=[self.pk])

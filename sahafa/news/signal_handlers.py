@@ -8,13 +8,16 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from .models import ArticlePage, OutletSettings, SectionPage, TickerItem
 from .context_processors import forget_nav
-from .signals import content_changed
+from .signals import collect_in_batch, content_changed, remember_saved
 from .ticker import forget_ticker
 
 
 def announce(article_ids: list[int], kind: str) -> None:
-    """Send ``content_changed`` once the surrounding transaction has committed."""
+    """Send ``content_changed`` once the surrounding transaction has committed
+    (or, inside ``batched_changes()``, once at the end of the batch)."""
     ids = list(article_ids)
+    if collect_in_batch(ids, kind):
+        return
     transaction.on_commit(
         lambda: content_changed.send(sender=ArticlePage, article_ids=ids, kind=kind)
     )
@@ -43,6 +46,21 @@ def on_article_deleted(sender, instance, **kwargs):
     announce([instance.pk], "article")
 
 
+def on_article_saved(sender, instance, raw=False, **kwargs):
+    """Keep the admin's page search current (deferred to the end of a bulk import)."""
+    if raw or remember_saved(instance.pk):
+        return
+    from modelsearch.tasks import insert_or_update_object_task
+
+    insert_or_update_object_task.enqueue("news", "articlepage", str(instance.pk))
+
+
+def on_article_removed(sender, instance, **kwargs):
+    from wagtail.search import index
+
+    index.remove_object(instance)
+
+
 def on_ticker_changed(sender, instance, **kwargs):
     announce([], "ticker")
 
@@ -56,6 +74,8 @@ def connect() -> None:
     page_unpublished.connect(on_page_event, dispatch_uid="sahafa.news.unpublished")
     post_page_move.connect(on_page_moved, dispatch_uid="sahafa.news.moved")
     pre_delete.connect(on_article_deleted, sender=ArticlePage, dispatch_uid="sahafa.news.deleted")
+    post_save.connect(on_article_saved, sender=ArticlePage, dispatch_uid="sahafa.news.admin_index")
+    post_delete.connect(on_article_removed, sender=ArticlePage, dispatch_uid="sahafa.news.admin_unindex")
     post_save.connect(on_ticker_changed, sender=TickerItem, dispatch_uid="sahafa.news.ticker")
     post_delete.connect(on_ticker_changed, sender=TickerItem, dispatch_uid="sahafa.news.ticker.del")
     post_save.connect(on_settings_changed, sender=OutletSettings, dispatch_uid="sahafa.news.settings")

@@ -6,8 +6,76 @@ the masthead or a section changed (``article_ids`` empty). Receivers read the cu
 state from the database (``ArticlePage.objects.published()``), so the event carries
 ids only and can be sent twice without harm. ``search``, ``related`` and ``delivery``
 subscribe to it; ``news`` never imports them.
+
+Bulk work (imports) wraps itself in ``batched_changes()`` so that receivers get one
+event with all the ids at the end instead of one per article.
 """
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.dispatch import Signal
 
 content_changed = Signal()  # kwargs: article_ids: list[int], kind: str
+
+_batch = threading.local()
+
+
+@contextmanager
+def batched_changes() -> Iterator[set[int]]:
+    """Collect the events of a bulk operation and send them once, at the end."""
+    if getattr(_batch, "ids", None) is not None:  # nested: the outer batch sends
+        yield _batch.ids
+        return
+    from wagtail.signal_handlers import disable_reference_index_auto_update
+
+    _batch.ids, _batch.kinds, _batch.saved = set(), set(), set()
+    try:
+        with disable_reference_index_auto_update():
+            yield _batch.ids
+    finally:
+        ids, kinds, saved = sorted(_batch.ids), _batch.kinds, sorted(_batch.saved)
+        _batch.ids = _batch.kinds = _batch.saved = None
+        from .models import ArticlePage
+
+        if saved:
+            refresh_admin_indexes(saved)
+        if ids or kinds:
+            content_changed.send(sender=ArticlePage, article_ids=ids, kind="article" if ids else "page")
+
+
+def refresh_admin_indexes(article_ids: list[int]) -> None:
+    """Bring Wagtail's admin search and reference (usage) indexes up to date in bulk."""
+    from wagtail.models import ReferenceIndex
+    from wagtail.search.backends import get_search_backends
+
+    from .models import ArticlePage
+
+    for start in range(0, len(article_ids), 500):
+        chunk = list(ArticlePage.objects.filter(pk__in=article_ids[start : start + 500]))
+        for backend in get_search_backends(with_auto_update=True):
+            backend.add_bulk(ArticlePage, chunk)
+        for article in chunk:
+            ReferenceIndex.create_or_update_for_object(article)
+
+
+def remember_saved(article_id: int) -> bool:
+    """Inside a batch, note a saved article for the bulk index refresh at its end."""
+    saved = getattr(_batch, "saved", None)
+    if saved is None:
+        return False
+    saved.add(article_id)
+    return True
+
+
+def collect_in_batch(article_ids: list[int], kind: str) -> bool:
+    """Add to the running batch, if any; True when the event was absorbed."""
+    ids = getattr(_batch, "ids", None)
+    if ids is None:
+        return False
+    ids.update(article_ids)
+    _batch.kinds.add(kind)
+    return True

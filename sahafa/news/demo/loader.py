@@ -137,14 +137,15 @@ def feature_home(home: HomePage) -> None:
 
 
 def ensure_demo_editor():
-    """The demo's login: an editor-in-chief (a superuser until roles exist)."""
+    """The demo's login: an editor-in-chief; also the reporter and section_editor demo accounts."""
     User = get_user_model()
     user, created = User.objects.get_or_create(
         username=DEMO_USERNAME, defaults={"first_name": "محرر", "last_name": "العرض", "email": "editor@example.com"}
     )
     if created:
         user.set_password(DEMO_PASSWORD)
-        user.is_staff = True
-        user.is_superuser = True
         user.save()
+    from sahafa.newsroom.demo import ensure_demo_newsroom
+
+    ensure_demo_newsroom(editor=user)
     return user

@@ -35,6 +35,18 @@ def bidi(text) -> SafeString:
     return mark_safe("".join(out))  # noqa: S308 - every piece escaped above
 
 
+_JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.simple_tag(takes_context=True)
+def article_json_ld(context, article) -> SafeString:
+    """The article's JSON-LD block; <, > and & are escaped so data cannot close the script."""
+    import json
+
+    payload = json.dumps(article.structured_data(context.get("request")), ensure_ascii=False).translate(_JSON_ESCAPES)
+    return mark_safe(f'<script type="application/ld+json">{payload}</script>')  # noqa: S308
+
+
 def _outlet_conventions(context) -> tuple[str, str, bool]:
     outlet = context.get("outlet")
     if outlet is None:

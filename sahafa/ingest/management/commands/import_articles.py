@@ -1,0 +1,80 @@
+"""``sahafa import FORMAT PATH…`` — bring an archive in."""
+
+from __future__ import annotations
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from sahafa.ingest.loader import LoadOptions, load_paths
+from sahafa.ingest.parsers import PARSERS, iter_records
+from sahafa.ingest.records import ArticleRecord, RecordError
+
+
+class Command(BaseCommand):
+    help = (
+        "Import articles from crawled page text, HTML pages, WordPress exports (WXR), "
+        "RSS/Atom feeds or JSON lines. Idempotent: re-running updates, never duplicates."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("format", choices=sorted(PARSERS), help="input format")
+        parser.add_argument("paths", nargs="+", help="files (or http(s) URLs for html/feed)")
+        parser.add_argument("--dry-run", action="store_true", help="parse only; write nothing")
+        parser.add_argument(
+            "--json", action="store_true", help="with --dry-run: print one JSON record per line"
+        )
+        parser.add_argument(
+            "--keep-ticker",
+            action="store_true",
+            help="text pages: keep ticker headlines as records",
+        )
+        parser.add_argument("--limit", type=int, help="stop after N items")
+        parser.add_argument("--section", default="", help="section for records that name none")
+        parser.add_argument(
+            "--as-draft", action="store_true", help="import everything as drafts for review"
+        )
+        parser.add_argument(
+            "--update-masthead",
+            action="store_true",
+            help="take the outlet name and masthead from the pages",
+        )
+        parser.add_argument("--no-progress", action="store_true")
+
+    def handle(self, *args, **opts):
+        parse_options = {"keep_ticker": True} if opts["keep_ticker"] else {}
+        if opts["format"] != "text" and opts["keep_ticker"]:
+            raise CommandError("--keep-ticker applies to the text format only")
+        if opts["dry_run"]:
+            return self.dry_run(opts, parse_options)
+        options = LoadOptions(
+            default_section=opts["section"] or LoadOptions.default_section,
+            force_status="draft" if opts["as_draft"] else None,
+            update_masthead=opts["update_masthead"],
+            limit=opts["limit"],
+        )
+        loader = load_paths(
+            opts["format"], opts["paths"], options, parse_options, progress=not opts["no_progress"]
+        )
+        for item, reason in loader.skipped_reasons:
+            self.stdout.write(f"skipped: {item}: {reason}")
+        for item, reason in loader.report.failed:
+            self.stderr.write(f"failed: {item}: {reason}")
+        self.stdout.write(loader.report.summary())
+
+    def dry_run(self, opts, parse_options) -> None:
+        found = failed = 0
+        for path in opts["paths"]:
+            for item in iter_records(opts["format"], path, **parse_options):
+                if opts["limit"] and found + failed >= opts["limit"]:
+                    break
+                if isinstance(item, RecordError):
+                    failed += 1
+                    self.stderr.write(f"failed: {item}")
+                    continue
+                assert isinstance(item, ArticleRecord)
+                found += 1
+                if opts["json"]:
+                    self.stdout.write(json.dumps(item.to_json(), ensure_ascii=False))
+        if not opts["json"]:
+            self.stdout.write(f"dry run: found {found}, failed {failed}")

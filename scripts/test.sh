@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The test command: installs what the tests need (Debian packages, Python packages,
+# Chromium), starts PostgreSQL and Redis on loopback, then runs the whole suite on
+# SQLite and the database-facing suites again on PostgreSQL with a Redis cache.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install.sh --test
+eval "$(scripts/services.sh | sed 's/^/export /')"
+
+mkdir -p test-artifacts
+.venv/bin/ruff check sahafa tests bench
+.venv/bin/python -m sahafa.cli manage makemigrations --check --dry-run >/dev/null \
+  || { echo "makemigrations --check: model changes without a migration"; exit 1; }
+
+echo "== SQLite, in-process cache =="
+.venv/bin/pytest -q -p no:cacheprovider "$@"
+
+echo "== PostgreSQL, Redis cache =="
+SAHAFA_DATABASE_URL="$SAHAFA_TEST_POSTGRES_URL" SAHAFA_CACHE_URL="$SAHAFA_TEST_REDIS_URL" \
+  .venv/bin/pytest -q -p no:cacheprovider -m "not browser" tests/news tests/delivery tests/search tests/related tests/newsroom tests/ingest "$@"
