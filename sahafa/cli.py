@@ -70,6 +70,9 @@ def serve(port: int, workers: int, host: str) -> None:
 
     if not (settings.STATIC_ROOT / "staticfiles.json").exists() or os.environ.get("SAHAFA_COLLECTSTATIC"):
         call_command("collectstatic", interactive=False, verbosity=0)
+    from sahafa.delivery.page_cache import bump_generation
+
+    bump_generation()  # pages cached by a previous release may name old static files
     gunicorn = [
         sys.executable,
         "-m",

@@ -129,6 +129,8 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "django_tasks",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -144,11 +146,13 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "sahafa.delivery.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "sahafa.newsroom.security.throttle.LoginThrottleMiddleware",
+    "sahafa.newsroom.security.two_factor.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -184,7 +188,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
-# Arabic first: the public site and the admin speak Arabic, right to left.
+# Arabic first: the public site and the admin speak Arabic, right to left, whatever
+# the browser asks for (no LocaleMiddleware); an editor may pick English in the
+# admin's account settings.
 LANGUAGE_CODE = "ar"
 LANGUAGES = [("ar", "العربية"), ("en", "English")]
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
@@ -198,7 +204,8 @@ STATIC_ROOT = HOME / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = HOME / "media"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # File names of uploads are sanitised (no bidi overrides, no inner extensions).
+    "default": {"BACKEND": "sahafa.newsroom.security.storage.SafeNameFileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -224,6 +231,7 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000  # refuses decompression bombs
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "sahafa.newsroom.security.uploads.SafeDocumentForm"
 TAGGIT_CASE_INSENSITIVE = True
 
 # Background work: the immediate backend runs tasks after the transaction commits,
@@ -233,6 +241,11 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 12
+# Two-factor sign-in (TOTP): required for editors-in-chief and administrators when on.
+SAHAFA_REQUIRE_2FA = env_flag("SAHAFA_REQUIRE_2FA")
+OTP_TOTP_ISSUER = "Sahafa"
+SAHAFA_LOGIN_MAX_FAILURES = int(os.environ.get("SAHAFA_LOGIN_MAX_FAILURES", "5"))
+SAHAFA_LOGIN_LOCK_SECONDS = int(os.environ.get("SAHAFA_LOGIN_LOCK_SECONDS", "900"))
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
@@ -251,9 +264,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"sahafa": {"handlers": ["console"], "level": "INFO"}},
+    "loggers": {"sahafa": {"handlers": ["console"], "level": os.environ.get("SAHAFA_LOG_LEVEL", "WARNING")}},
 }
 
 # Sahafa's own switches.
 SAHAFA_PAGE_CACHE_SECONDS = int(os.environ.get("SAHAFA_PAGE_CACHE_SECONDS", "300"))
+# The task runner (scheduled publishing, embargoes): a thread in the gunicorn master
+# unless SAHAFA_SCHEDULER=0 (then run ``sahafa manage run_scheduler``).
+SAHAFA_SCHEDULER_IN_PROCESS = env_flag("SAHAFA_SCHEDULER", True)
+SAHAFA_SCHEDULER_INTERVAL = float(os.environ.get("SAHAFA_SCHEDULER_INTERVAL", "15"))
+SAHAFA_SCHEDULER_LATE_SECONDS = float(os.environ.get("SAHAFA_SCHEDULER_LATE_SECONDS", "120"))
 SAHAFA_SEARCH_BACKENDS = {"default": {"BACKEND": "sahafa.search.backends.auto"}}
+SAHAFA_RELATED_PROVIDER = "sahafa.related.providers.stored"

@@ -36,6 +36,15 @@ _CLOSE_QUOTES = '»”"'
 _QUESTION_END = re.compile(r"[؟?!]+[»”\"')\]]*$")
 _STRIP = "«»“”„\"'()[]{}:.,،؛;؟?!…-"
 _MAX_HEADLINE_WORDS = 30
+# News nouns whose initial و is a root letter, not the conjunction «و»
+# (match-normalised, see ``_words``).
+_WAW_ROOT_WORDS = frozenset(
+    "وزير وزيره وزراء وزاره وزارات وفد وفود وكاله وكالات وفاه وفيات ولايه ولايات "
+    "ولي وضع وسط وقت وحده وثيقه وثائق وصول وطن وطني وطنيه واقع واقعه وادي".split()
+)
+# A word, with any free-standing run of punctuation after it («الإفتاء : فحص»,
+# «النفط .. ارتفاع») attached: the spaced mark belongs to the word before it.
+_WORD = re.compile(r"\S+(?:\s+[:.…،,؛;!?؟]+(?=\s|$))*")
 
 
 class _Word(NamedTuple):
@@ -84,10 +93,10 @@ def _words(line: str) -> list[_Word]:
         return any(s < pos < e - 1 for s, e in spans)
 
     words: list[_Word] = []
-    for m in re.finditer(r"\S+", line):
+    for m in _WORD.finditer(line):
         text = m.group()
         stripped = text.rstrip("»”\"')]")
-        core = text.translate(MATCH_TABLE).strip(_STRIP).replace("ـ", "")
+        core = text.split()[0].translate(MATCH_TABLE).strip(_STRIP).replace("ـ", "")
         end_pos = m.end() - 1
         words.append(
             _Word(
@@ -112,12 +121,21 @@ def _is_definite(core: str) -> bool:
     return core.startswith(("ال", "وال", "فال", "بال", "كال", "لل", "ولل"))
 
 
+def _is_imperfect_verb(core: str) -> bool:
+    """A third-person imperfect verb shape (يفعل، يتفاعلان، يستقبلون)."""
+    return core.startswith("ي") and len(core) >= 4 and core not in FUNCTION_WORDS
+
+
 def _is_nisba(core: str) -> bool:
     return not _is_definite(core) and core.endswith(("يه", "ي", "يين", "يون")) and len(core) > 3
 
 
 def _boundary_score(
-    prev: _Word, nxt: _Word, before_prev: _Word | None, names: frozenset[str]
+    prev: _Word,
+    nxt: _Word,
+    before_prev: _Word | None,
+    names: frozenset[str],
+    after_next: _Word | None = None,
 ) -> float:
     """How plausible a headline boundary is between ``prev`` and ``nxt``."""
     if prev.in_quote:
@@ -132,7 +150,7 @@ def _boundary_score(
         score -= 6.0
     if prev.text.endswith((",", "،")):
         score -= 3.0
-    if n.startswith("و") and len(n) >= 4 and n not in names:
+    if n.startswith("و") and len(n) >= 4 and n not in names and n not in _WAW_ROOT_WORDS:
         score -= 3.0
     if n in FUNCTION_WORDS:
         score -= 3.0
@@ -150,6 +168,8 @@ def _boundary_score(
     )
     if p_def and n_def:
         score -= 2.5  # noun + adjective agreement
+    elif p_def and _is_imperfect_verb(n):
+        score -= 1.0  # subject + verb: «الملك والملكة يتواصلان»
     elif p_def and not n_def and n not in FUNCTION_WORDS:
         score += 1.5
     elif p_adjective and n_def:
@@ -164,6 +184,10 @@ def _boundary_score(
         score -= 1.0
     if n in names:
         score += 1.5
+    # A speaker or topic before a colon opens its headline («السعودية: …»,
+    # «وزير الزراعة: …»): a cut just before it is likely.
+    if nxt.colon and (_is_definite(n) or n in names):
+        score += 2.0
     if p in names and before_prev is not None and before_prev.core in FUNCTION_WORDS:
         score += 1.5
     return score
@@ -193,7 +217,7 @@ def _headline_score(words: list[_Word], i: int, j: int) -> float:
     if len(dots) > 1:
         score -= 4.0 * (len(dots) - 1)
     if len(colons) > 1:
-        score -= 3.0 * (len(colons) - 1)
+        score -= 5.0 * (len(colons) - 1)  # one speaker per headline
     colon = colons[0] if colons else None
     if colon is not None:
         before = colon - i + 1
@@ -239,7 +263,11 @@ def segment_headlines(line: str) -> list[str]:
             cut = 0.0
             if i > 0:
                 cut = _boundary_score(
-                    words[i - 1], words[i], words[i - 2] if i > 1 else None, names
+                    words[i - 1],
+                    words[i],
+                    words[i - 2] if i > 1 else None,
+                    names,
+                    words[i + 1] if i + 1 < n else None,
                 )
                 if cut == _NEG_INF:
                     continue

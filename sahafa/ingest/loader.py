@@ -12,26 +12,35 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from urllib.parse import urlsplit
 
-from django.db import IntegrityError, transaction
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.html import escape
 
 from sahafa.arabic import normalize
-from sahafa.news.models import ArticlePage, Author, OutletSettings, SectionPage
+from sahafa.news.models import ArticlePage, Author, NewsTag, OutletSettings, SectionPage
 from sahafa.news.signals import batched_changes
 from sahafa.news.structure import create_article, ensure_section
 
+from .media import MediaLibrary
 from .records import ArticleRecord, Block, RecordError, Report
+from .store import SectionCursor, create_imported_article
+from .text import sanitize_inline
 
 logger = logging.getLogger("sahafa.ingest")
 
 DEFAULT_SECTION = "أخبار"
 IDENTITY_MAX = 200
 HASH_FIELD = "ingest_hash"
+
+
+UNCHANGED = "unchanged since the last import — لم يتغيّر منذ الاستيراد السابق"
 
 
 @dataclass
@@ -42,6 +51,46 @@ class LoadOptions:
     update_masthead: bool = False
     user: object | None = None
     limit: int | None = None
+    # Folder holding the export's uploads (wp-content/uploads): attachment URLs
+    # are mapped to files in it; absent files are simply not attached.
+    media_dir: str | None = None
+    # False: the Wagtail standard path (create_article: add_child + full_clean +
+    # log()); kept as the speed bench's baseline and as a cross-check in tests.
+    fast: bool = True
+
+
+@dataclass
+class Plan:
+    """How one record is to be written: live now, scheduled, or draft."""
+
+    publish: bool
+    go_live_at: datetime | None
+    unpublish: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+def plan_status(record: ArticleRecord, force_status: str | None = None) -> Plan:
+    """The publication rule for imported items.
+
+    ``published`` goes live; ``scheduled`` goes live at its date (or now, if that
+    date has passed); ``draft`` stays a draft; ``private`` (including
+    password-protected WordPress posts) becomes a draft, and an article it
+    updates is taken off the site — its source says it is not for the public.
+    Ticker headlines are drafts: a headline without a story is for the editors.
+    """
+    status = force_status or record.status
+    if record.kind == "ticker":
+        status = "draft"
+    if status == "published":
+        return Plan(publish=True, go_live_at=None)
+    if status == "scheduled":
+        when = aware(record.date)
+        if when is not None and when > timezone.now():
+            return Plan(publish=True, go_live_at=when)
+        return Plan(publish=True, go_live_at=None)
+    if status == "private":
+        return Plan(publish=False, go_live_at=None, unpublish=True)
+    return Plan(publish=False, go_live_at=None)
 
 
 def identity_key(record: ArticleRecord) -> str:
@@ -77,17 +126,32 @@ def aware(value: datetime | None) -> datetime | None:
     return timezone.make_aware(value) if timezone.is_naive(value) else value
 
 
-def body_stream(blocks: list[Block]) -> list[tuple[str, object]]:
-    """Record blocks → ArticlePage body blocks. HTML was sanitised by the parsers;
-    plain text is escaped here."""
+def body_stream(
+    blocks: list[Block], images: dict[str, object] | None = None
+) -> list[tuple[str, object]]:
+    """Record blocks → ArticlePage body blocks.
+
+    Inline HTML is sanitised again here with nh3 (whatever produced the record:
+    no script, no event handler, no ``javascript:`` link is ever stored); plain
+    text is escaped. ``images`` maps an image block's ``src`` to a stored Wagtail
+    image (files found in ``--media-dir``); other images keep only their caption.
+    """
+    images = images or {}
     stream: list[tuple[str, object]] = []
     for block in blocks:
         if block.type == "paragraph" and (block.html or block.text):
-            stream.append(("paragraph", f"<p>{block.html or escape(block.text)}</p>"))
+            inner = sanitize_inline(block.html) if block.html else escape(block.text)
+            if inner:
+                stream.append(("paragraph", f"<p>{inner}</p>"))
         elif block.type == "heading" and block.text:
             stream.append(("heading", block.text[:250]))
         elif block.type == "quote" and block.text:
             stream.append(("quote", {"text": block.text, "attribution": "", "style": "inline"}))
+        elif block.type == "image" and images.get(block.src) is not None:
+            image = images[block.src]
+            stream.append(
+                ("image", {"image": image.pk, "caption": block.caption, "credit": block.credit})
+            )
         elif block.type == "image" and block.caption:
             # Remote images are not fetched; the caption is kept as a paragraph so
             # nothing the page said is lost.
@@ -95,8 +159,60 @@ def body_stream(blocks: list[Block]) -> list[tuple[str, object]]:
     return stream
 
 
+def url_key(url: str) -> str:
+    """A URL without scheme, ``www.``, query-less trailing slash or fragment: the
+    same post linked as http/https, with or without the slash, matches."""
+    parts = urlsplit(url.strip())
+    host = parts.netloc.lower().removeprefix("www.")
+    path = parts.path.rstrip("/")
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{host}{path}{query}"
+
+
+def _url_variants(url: str) -> list[str]:
+    """The spellings of one URL a source may have stored (scheme, www, slash)."""
+    parts = urlsplit(url.strip())
+    host = parts.netloc.lower().removeprefix("www.")
+    path = parts.path.rstrip("/")
+    query = f"?{parts.query}" if parts.query else ""
+    return [
+        f"{scheme}://{www}{host}{path}{slash}{query}"
+        for scheme in ("http", "https")
+        for www in ("", "www.")
+        for slash in ("", "/")
+    ]
+
+
+_HREF = re.compile(r"""<a\b([^>]*?)\bhref\s*=\s*(["'])(.*?)\2([^>]*)>""", re.IGNORECASE)
+
+
+def rewrite_links(html: str, targets: dict[str, int]) -> tuple[str, int]:
+    """Point links whose URL is in ``targets`` (by :func:`url_key`) at Sahafa pages.
+
+    They become Wagtail page links (``<a linktype="page" id="…">``), which render
+    as the page's current URL and follow it if it ever moves. Returns the new
+    HTML and how many links were rewritten.
+    """
+    count = 0
+
+    def replace(match: re.Match[str]) -> str:
+        nonlocal count
+        page_id = targets.get(url_key(match.group(3)))
+        if page_id is None:
+            return match.group(0)
+        count += 1
+        return f'<a linktype="page" id="{page_id}">'
+
+    return _HREF.sub(replace, html), count
+
+
 class Loader:
-    """Loads records; keeps per-run caches of sections and authors."""
+    """Loads records; keeps per-run caches of sections, authors and tags.
+
+    After the last record, a second pass points links between imported items
+    (``extra["internal_links"]``, e.g. a WordPress post linking another post of
+    the same site) at the new pages.
+    """
 
     def __init__(self, options: LoadOptions | None = None) -> None:
         self.options = options or LoadOptions()
@@ -104,6 +220,13 @@ class Loader:
         self.skipped_reasons: list[tuple[str, str]] = []
         self._sections: dict[str, SectionPage] = {}
         self._authors: dict[str, Author] = {}
+        self._tags: dict[str, NewsTag] = {}
+        self._cursors: dict[int, SectionCursor] = {}
+        self.media = MediaLibrary(self.options.media_dir, user=self.options.user)
+        # url_key(old URL / guid) → article id, for the internal-link pass
+        self._targets: dict[str, int] = {}
+        # article id → old URLs it links to
+        self._linking: dict[int, list[str]] = {}
 
     # -- lookups -------------------------------------------------------------------
 
@@ -126,7 +249,24 @@ class Loader:
                 self._authors[name] = Author.objects.filter(
                     name=name
                 ).first() or Author.objects.create(name=name)
-            out.append(self._authors[name])
+            if self._authors[name] not in out:
+                out.append(self._authors[name])
+        return out
+
+    def tags_for(self, names: list[str]) -> list[NewsTag]:
+        out: list[NewsTag] = []
+        for raw in names:
+            name = normalize(raw, "display")[:100] if raw else ""
+            if not name:
+                continue
+            if name not in self._tags:
+                tag = NewsTag.objects.filter(name=name).first()
+                if tag is None:
+                    tag = NewsTag(name=name)
+                    tag.save()
+                self._tags[name] = tag
+            if self._tags[name] not in out:
+                out.append(self._tags[name])
         return out
 
     def skip(self, item: str, reason: str) -> None:
@@ -140,6 +280,8 @@ class Loader:
         items: Iterable[ArticleRecord | RecordError],
         on_item: Callable[[], None] | None = None,
     ) -> Report:
+        """Load every item; search, related topics and the page cache hear of the
+        changes once, at the end (``batched_changes``)."""
         with batched_changes():
             for count, item in enumerate(items, start=1):
                 if self.options.limit and count > self.options.limit:
@@ -147,6 +289,8 @@ class Loader:
                 self.load_one(item)
                 if on_item:
                     on_item()
+            if not self.options.dry_run:
+                self.rewrite_internal_links()
         return self.report
 
     def load_one(self, item: ArticleRecord | RecordError) -> None:
@@ -169,32 +313,40 @@ class Loader:
         try:
             with transaction.atomic():
                 self._write(record)
-        except (IntegrityError, ValueError, RecordError) as exc:
+        except (DatabaseError, ValueError, ValidationError, RecordError, OSError) as exc:
+            # One transaction per item: nothing of this item was written. The
+            # tracked tree positions may be what failed: read them afresh.
+            for cursor in self._cursors.values():
+                cursor.forget()
             self.report.fail(record.identity()[:120], f"{exc.__class__.__name__}: {exc}")
             logger.warning("import failed for %s: %s", record.identity(), exc)
 
     def _write(self, record: ArticleRecord) -> None:
         key = identity_key(record)
         fingerprint = record_fingerprint(record)
-        status = self.options.force_status or record.status
-        if record.kind == "ticker":
-            status = "draft"  # a headline without a story is for the editors to write up
+        plan = plan_status(record, self.options.force_status)
         existing = ArticlePage.objects.filter(external_id=key).first()
         if existing is not None and existing.ingest_fingerprint == fingerprint:
-            self.report.skipped += 1
+            self.report.skipped += 1  # counted, not listed: a resumed run skips thousands
+            self._remember(record, existing.pk)
             return
         if self.options.update_masthead and (record.site_name or record.masthead):
             self._apply_masthead(record)
+        lead = self.media.image_for(record.images[0].src) if record.images else None
+        images = {
+            b.src: self.media.image_for(b.src) for b in record.blocks if b.type == "image" and b.src
+        }
         fields = {
             "kicker": record.kicker[:120],
             "standfirst": record.standfirst,
+            "lead_image": lead,
             "lead_caption": (
                 record.images[0].caption
                 if record.images
                 else (record.captions[0] if record.captions else "")
             )[:300],
             "lead_credit": (record.images[0].credit if record.images else "")[:150],
-            "body": body_stream(record.blocks),
+            "body": body_stream(record.blocks, images),
             "source_url": record.source_url[:1000]
             if record.source_url.startswith(("http://", "https://"))
             else "",
@@ -203,48 +355,107 @@ class Loader:
         published_at = aware(record.date) or timezone.now()
         section = self.section_for(record.section)
         authors = self.authors_for(record.authors)
-        tags = [normalize(t, "display")[:100] for t in record.tags if t and t.strip()]
+        tags = self.tags_for(record.tags)
         if existing is None:
-            go_live = (
-                published_at if status == "scheduled" and published_at > timezone.now() else None
-            )
-            article = create_article(
+            extra: dict = {}
+            if self.options.fast:
+                create = create_imported_article
+                extra["cursor"] = self._cursors.setdefault(section.pk, SectionCursor(section))
+            else:
+                create = create_article
+            article = create(
                 section,
                 title=record.title[:255],
-                published_at=published_at if status == "published" else None,
-                publish=status == "published",
+                published_at=published_at if plan.publish else None,
+                publish=plan.publish,
+                go_live_at=plan.go_live_at,
                 external_id=key,
                 tags=tags,
                 authors=authors,
                 user=self.options.user,
-                go_live_at=go_live,
+                **extra,
                 **fields,
             )
             self.report.imported += 1
         else:
-            article = existing
-            article.title = record.title[:255]
-            for name, value in fields.items():
-                setattr(article, name, value)
-            article.tags.set(tags)
-            article.authors.set(authors)
-            revision = article.save_revision(user=self.options.user, log_action=True)
-            if status == "published":
-                revision.publish(user=self.options.user)
+            article = self._update(existing, record, plan, fields, authors, tags)
             self.report.updated += 1
+        self._remember(record, article.pk)
 
-    def _apply_masthead(self, record: ArticleRecord) -> None:
-        outlet = OutletSettings.load()
-        if record.site_name:
-            outlet.name = record.site_name[:120]
-        if record.masthead.get("chairman"):
-            outlet.chairman = record.masthead["chairman"][:120]
-        if record.masthead.get("editor_in_chief"):
-            outlet.editor_in_chief = record.masthead["editor_in_chief"][:120]
-        if record.masthead.get("managing_editor"):
-            outlet.managing_editor = record.masthead["managing_editor"][:120]
-        outlet.save()
+    def _update(self, article, record, plan, fields, authors, tags) -> ArticlePage:
+        """A changed record: a new revision, published if the record is."""
+        article.title = record.title[:255]
+        article.draft_title = article.title
+        for name, value in fields.items():
+            setattr(article, name, value)
+        article.tags.set(tags)
+        article.authors.set(authors)
+        if plan.go_live_at is not None:
+            article.go_live_at = plan.go_live_at
+        revision = article.save_revision(user=self.options.user, log_action=True)
+        if plan.publish and plan.go_live_at is None:
+            revision.publish(user=self.options.user)
+        elif plan.publish:
+            revision.publish(user=self.options.user)  # Wagtail schedules a future go_live_at
+        elif plan.unpublish and article.live:
+            article.unpublish(user=self.options.user, log_action=True)
+        return article
 
+    def _remember(self, record: ArticleRecord, article_id: int) -> None:
+        for url in (record.source_url, record.guid):
+            if url and url.startswith(("http://", "https://")):
+                self._targets[url_key(url)] = article_id
+        links = record.extra.get("internal_links") or []
+        if links:
+            self._linking[article_id] = list(links)
+
+    def rewrite_internal_links(self) -> int:
+        """Second pass: links between imported items now point at the new pages.
+
+        Each linking article gets a new revision (published if it is live), in its
+        own transaction. Links to items imported in an earlier run are found by
+        their source URL. Returns the number of links rewritten.
+        """
+        total = 0
+        for article_id, links in self._linking.items():
+            targets = {}
+            for url in links:
+                key = url_key(url)
+                target = self._targets.get(key)
+                if target is None:
+                    found = (
+                        ArticlePage.objects.filter(source_url__in=_url_variants(url))
+                        .values_list("pk", flat=True)
+                        .first()
+                    )
+                    target = found
+                if target is not None and target != article_id:
+                    targets[key] = target
+            if not targets:
+                continue
+            try:
+                with transaction.atomic():
+                    total += self._rewrite_one(article_id, targets)
+            except (DatabaseError, ValueError, ValidationError) as exc:
+                self.report.fail(f"links of article {article_id}", f"{type(exc).__name__}: {exc}")
+        self._linking.clear()
+        return total
+
+    def _rewrite_one(self, article_id: int, targets: dict[str, int]) -> int:
+        article = ArticlePage.objects.get(pk=article_id).get_latest_revision_as_object()
+        raw = list(article.body.raw_data)
+        changed = 0
+        for block in raw:
+            if block.get("type") == "paragraph" and isinstance(block.get("value"), str):
+                block["value"], n = rewrite_links(block["value"], targets)
+                changed += n
+        if not changed:
+            return 0
+        article.body = raw
+        revision = article.save_revision(user=self.options.user, log_action=True)
+        if article.live:
+            revision.publish(user=self.options.user)
+        return changed
 
 def load_paths(
     fmt: str,

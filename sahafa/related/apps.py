@@ -1,7 +1,14 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class RelatedConfig(AppConfig):
     name = "sahafa.related"
     label = "related"
+    verbose_name = _("موضوعات متعلقة")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import signal_handlers
+
+        signal_handlers.connect()

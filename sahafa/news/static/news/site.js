@@ -15,10 +15,42 @@
     });
   }
 
+  var PIXELS_PER_SECOND = 45;
+
+  // Double the line so the animation can loop seamlessly, and pace it by length.
+  function loop() {
+    track.querySelectorAll("[data-clone]").forEach(function (el) { el.remove(); });
+    var originals = Array.prototype.slice.call(track.children);
+    originals.forEach(function (li) {
+      var copy = li.cloneNode(true);
+      copy.setAttribute("data-clone", "");
+      copy.setAttribute("aria-hidden", "true");
+      copy.querySelectorAll("a").forEach(function (a) { a.tabIndex = -1; });
+      track.appendChild(copy);
+    });
+    var half = track.scrollWidth / 2;
+    track.style.animationDuration = Math.max(20, Math.round(half / PIXELS_PER_SECOND)) + "s";
+  }
+  // The line as the server rendered it, in the fragment's terms, so an unchanged
+  // refresh leaves the running animation alone.
+  function domSignature() {
+    return Array.prototype.map.call(track.querySelectorAll(".ticker-item:not([data-clone])"), function (li) {
+      var a = li.querySelector("a");
+      var badge = li.querySelector(".badge");
+      var text = a ? a.textContent : li.textContent.replace(badge ? badge.textContent : "", "");
+      return text.trim() + "|" + (a ? a.getAttribute("href") : "") + "|" + li.classList.contains("is-breaking");
+    }).join("\n");
+  }
+  track.dataset.signature = domSignature();
+  loop();
+
   function render(items) {
     var seen = {};
-    track.querySelectorAll(".ticker-item").forEach(function (li) { seen[li.textContent.trim()] = true; });
+    track.querySelectorAll(".ticker-item:not([data-clone])").forEach(function (li) { seen[li.textContent.trim()] = true; });
     var fresh = [];
+    var signature = items.map(function (i) { return i.text.trim() + "|" + i.url + "|" + i.breaking; }).join("\n");
+    if (signature === track.dataset.signature) return;  // unchanged: keep the animation going
+    track.dataset.signature = signature;
     track.textContent = "";
     items.forEach(function (item) {
       var li = document.createElement("li");
@@ -36,6 +68,7 @@
       track.appendChild(li);
       if (item.breaking && !seen[li.textContent.trim()]) fresh.push(item.text);
     });
+    loop();
     // Announce only new breaking items, politely: the moving line itself stays silent.
     if (announcer && fresh.length) announcer.textContent = "عاجل: " + fresh.join("، ");
   }
@@ -46,6 +79,6 @@
       .then(function (data) { if (data && data.items) render(data.items); })
       .catch(function () {});
   }
-  refresh();
+  setTimeout(refresh, 2000);
   setInterval(refresh, 8000);
 })();

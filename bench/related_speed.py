@@ -1,0 +1,261 @@
+"""Speed of related topics: one newly published article in a site of 100,000, and rebuild rate.
+
+A private SQLite site (temporary SAHAFA_HOME) is migrated, then its related-topics
+tables are filled directly with 100,000 synthetic articles made from resampled
+corpus paragraphs (each: a real headline and body, plus one or two paragraphs of
+another article of its section, on a shifted date), profiled and signed by the same
+core the site uses. These rows stand for pages that are not created (foreign-key
+checks are switched off for that load only). Then ``--new`` real articles are created
+through ``create_article`` and, for each, the background work of its publication is
+timed:
+
+- ``own_list_ms``: index the article (profile, term statistics, signature, postings)
+  and compute and store its list — what a reader's next view of it depends on;
+- ``refresh_ms``: the whole task, ``store.refresh([pk])`` — the above plus
+  re-ranking every list it enters or leaves.
+
+Baseline in the same run: the same article ranked by a full scan (cosine with every
+stored signature, as a plugin without an inverted index would), on a few articles.
+Rebuild rate: ``store.rebuild()`` over ``--pages`` real pages (analyse, rank in
+memory, write every table), articles/s.
+
+Prints ONE JSON line.  .venv/bin/python bench/related_speed.py [--size 100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+SEED = 7
+OFFSET = 10_000_000  # synthetic article ids, far above the real pages' ids
+
+
+def corpus_path() -> Path:
+    base = Path(os.environ.get("SAHAFA_DATA_DIR") or REPO.parent / "shared" / "data")
+    return base / "arabic-news.jsonl.gz"
+
+
+def setup(home: str) -> None:
+    os.environ["SAHAFA_HOME"] = home
+    os.environ.pop("SAHAFA_DATABASE_URL", None)  # the synthetic load needs SQLite's FK switch
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sahafa.settings")
+    os.environ.setdefault("SAHAFA_SECRET_KEY", "bench-only-secret-key-0123456789-abcdefghijklmnop")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def percentile(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+
+
+def synthetic(rows: list[dict], size: int, rng: random.Random):
+    from datetime import date, datetime
+
+    from sahafa.related.scoring import Document
+
+    by_section: dict[str, list[int]] = {}
+    for i, r in enumerate(rows):
+        by_section.setdefault(r["section"], []).append(i)
+    sections = {name: n for n, name in enumerate(sorted(by_section), start=1)}
+    for k in range(size):
+        base = rows[k % len(rows)]
+        extra = rows[rng.choice(by_section[base["section"]])]
+        paras = base["body"].split("\n") + rng.sample(
+            extra["body"].split("\n"), k=min(2, len(extra["body"].split("\n")))
+        )
+        d = base["date"]
+        day = (datetime.fromisoformat(d).date() if "T" in d else date.fromisoformat(d)).toordinal()
+        yield Document(
+            key=OFFSET + k,
+            headline=base["title"],
+            body="\n".join(paras),
+            day=day - 400 * (k // len(rows)),  # copies live in earlier years
+            section=sections[base["section"]],
+            authors=(rng.randrange(200),) if base.get("author") else (),
+        )
+
+
+def load_synthetic(index) -> None:
+    from django.db import connection, transaction
+
+    from sahafa.related.models import ArticleProfile, CorpusStat, Posting, TermStat
+
+    connection.close()  # a fresh connection, outside any transaction, so the switch applies
+    if not connection.disable_constraint_checking():
+        raise SystemExit("could not switch off foreign-key checks")
+    with transaction.atomic():
+        CorpusStat.objects.update_or_create(
+            pk=1,
+            defaults={
+                "documents": index.stats.documents,
+                "total_length": sum(p.length for p in index.profiles.values()),
+            },
+        )
+        TermStat.objects.bulk_create(
+            (TermStat(term=t, df=n) for t, n in index.stats.df.items()), batch_size=5000
+        )
+        ArticleProfile.objects.bulk_create(
+            (
+                ArticleProfile(
+                    article_id=p.key,
+                    day=p.candidate.day,
+                    section_id=p.candidate.section,
+                    authors=list(p.candidate.authors),
+                    length=p.length,
+                    terms=" ".join(sorted(p.tf)),
+                    signature=index.signatures[p.key],
+                    fingerprint=list(p.candidate.fingerprint),
+                )
+                for p in index.profiles.values()
+            ),
+            batch_size=2000,
+        )
+        Posting.objects.bulk_create(
+            (
+                Posting(
+                    term=t,
+                    article_id=p.key,
+                    weight=w,
+                    day=p.candidate.day,
+                    section_id=p.candidate.section,
+                )
+                for p in index.profiles.values()
+                for t, w in index.signatures[p.key].items()
+            ),
+            batch_size=10000,
+        )
+    # Checks stay off for the run: the timed work writes lists that point at synthetic ids.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def full_scan(pk: int) -> None:
+    """The baseline: cosine of the new article's signature with every stored signature."""
+    from sahafa.related.models import ArticleProfile
+
+    sig = ArticleProfile.objects.get(article_id=pk).signature
+    best = []
+    for other, other_sig in (
+        ArticleProfile.objects.exclude(article_id=pk)
+        .values_list("article_id", "signature")
+        .iterator(chunk_size=5000)
+    ):
+        s = sum(w * other_sig.get(t, 0.0) for t, w in sig.items())
+        if s > 0:
+            best.append((s, other))
+    best.sort(reverse=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--size", type=int, default=100_000)
+    parser.add_argument("--new", type=int, default=40, help="newly published articles timed")
+    parser.add_argument("--pages", type=int, default=600, help="real pages for the rebuild rate")
+    parser.add_argument("--baseline", type=int, default=3, help="articles ranked by full scan")
+    args = parser.parse_args()
+    path = corpus_path()
+    if not path.exists():
+        print(json.dumps({"skipped": f"corpus not found at {path} (set SAHAFA_DATA_DIR)"}))
+        return
+    home = tempfile.mkdtemp(prefix="sahafa-related-speed-")
+    setup(home)
+
+    from django.utils import timezone
+
+    from sahafa.news.signals import content_changed
+    from sahafa.news.structure import create_article, ensure_home, ensure_section
+    from sahafa.related import store
+    from sahafa.related.memory import MemoryIndex
+    from sahafa.related.scoring import profile
+
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in fh]
+    rng = random.Random(SEED)
+    t0 = time.perf_counter()
+    index = MemoryIndex(profile(d) for d in synthetic(rows, args.size, rng))
+    analyse_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    load_synthetic(index)
+    load_s = time.perf_counter() - t0
+    del index
+
+    # Real pages are created with related topics unplugged, then timed by hand.
+    content_changed.disconnect(dispatch_uid="sahafa.related.content_changed")
+    ensure_home()
+    section = ensure_section("العالم", "world")
+    fresh = rng.sample(rows, args.new + args.pages)
+
+    def make(row):
+        paras = [("paragraph", f"<p>{p}</p>") for p in row["body"].split("\n") if p.strip()]
+        return create_article(
+            section, title=row["title"][:250], body=paras, published_at=timezone.now()
+        )
+
+    own, whole = [], []
+    new_pages = [make(r) for r in fresh[: args.new]]
+    for page in new_pages:
+        t0 = time.perf_counter()
+        store.rank_article(store.index_article(page))
+        own.append((time.perf_counter() - t0) * 1000)
+        store.unindex_article(page.pk)
+        t0 = time.perf_counter()
+        store.refresh([page.pk])
+        whole.append((time.perf_counter() - t0) * 1000)
+
+    scans = []
+    for page in new_pages[: args.baseline]:
+        t0 = time.perf_counter()
+        full_scan(page.pk)
+        scans.append((time.perf_counter() - t0) * 1000)
+
+    # Rebuild rate over real pages only: drop the synthetic rows first.
+    from sahafa.related.models import ArticleProfile, Posting, RelatedArticle
+
+    Posting.objects.filter(article_id__gte=OFFSET).delete()
+    ArticleProfile.objects.filter(article_id__gte=OFFSET).delete()
+    RelatedArticle.objects.all().delete()
+    for r in fresh[args.new :]:
+        make(r)
+    t0 = time.perf_counter()
+    rebuilt = store.rebuild()
+    rebuild_s = time.perf_counter() - t0
+
+    result = {
+        "bench": "related_speed",
+        "database": "sqlite",
+        "site_articles": args.size,
+        "new_articles_timed": len(own),
+        "own_list_ms_p50": round(statistics.median(own), 1),
+        "own_list_ms_p95": round(percentile(own, 0.95), 1),
+        "refresh_ms_p50": round(statistics.median(whole), 1),
+        "refresh_ms_p95": round(percentile(whole, 0.95), 1),
+        "baseline_full_scan_ms_median": round(statistics.median(scans), 1),
+        "speedup_vs_full_scan": round(statistics.median(scans) / statistics.median(own), 1),
+        "target_p95_ms": 200,
+        "rebuild_articles": rebuilt,
+        "rebuild_articles_per_s": round(rebuilt / rebuild_s, 1),
+        "synthetic_analyse_articles_per_s": round(args.size / analyse_s, 1),
+        "synthetic_load_s": round(load_s, 1),
+    }
+    print(json.dumps(result, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

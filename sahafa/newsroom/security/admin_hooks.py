@@ -1,0 +1,170 @@
+"""Wagtail hooks of the security layer, registered from ``connect()``.
+
+They live here, not in ``newsroom/wagtail_hooks.py``, so that the whole security
+layer is one package; ``hooks.register`` works the same at ``ready()`` time.
+
+- the embargo: a warning on every opening of an embargoed article in the editor;
+  publishing refused (kept as a draft) unless go-live is at or after the embargo;
+  the public URL of a live-but-embargoed article is a 404;
+- two-factor sign-in pages under /admin/two-factor/;
+- the scheduler's log actions, and a dashboard panel listing late runs.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.http import Http404, HttpResponseRedirect
+from django.urls import include, path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail import hooks
+from wagtail.admin.ui.components import Component
+
+from sahafa.newsroom import scheduling
+
+from . import two_factor
+
+LATE_PANEL_DAYS = 7
+
+
+def _embargo_of(page):
+    until = getattr(page, "embargo_until", None)
+    return until if until and until > timezone.now() else None
+
+
+def _local(value) -> str:
+    return date_format(timezone.localtime(value), "DATETIME_FORMAT")
+
+
+def embargo_message(until) -> str:
+    return _(
+        "هذا المقال محظور النشر حتى %(until)s: لا يظهر للقرّاء ولا في البحث ولا في "
+        "الخلاصات قبل هذا الوقت، ولا يُنشر إلا بجدولة موعد نشر عنده أو بعده."
+    ) % {"until": _local(until)}
+
+
+def warn_embargo_on_open(request, page):
+    """``before_edit_page``: every editor who opens an embargoed article sees it."""
+    until = _embargo_of(page.specific)
+    if until and request.method == "GET":
+        messages.warning(request, embargo_message(until))
+
+
+def refuse_publish_under_embargo(request, page):
+    """``before_publish_page``: the revision is saved; publishing it is refused while
+    the embargo holds, unless its go-live time is at or after the embargo."""
+    until = _embargo_of(page)
+    if until is None:
+        return None
+    go_live = getattr(page, "go_live_at", None)
+    if go_live and go_live >= until:
+        return None
+    messages.error(
+        request,
+        _(
+            "لم يُنشر المقال: هو محظور النشر حتى %(until)s. حُفظت التعديلات مسودةً؛ "
+            "لنشره تلقائياً حدّد «موعد النشر» في تبويب النشر عند انتهاء الحظر أو بعده."
+        )
+        % {"until": _local(until)},
+    )
+    return HttpResponseRedirect(reverse("wagtailadmin_pages:edit", args=[page.pk]))
+
+
+def hide_embargoed_page(page, request, serve_args, serve_kwargs):
+    """``before_serve_page``: a live article under embargo does not exist for readers."""
+    if _embargo_of(page):
+        raise Http404
+
+
+def register_two_factor_urls():
+    return [path("", include(two_factor.admin_urls()))]
+
+
+def register_scheduler_log_actions(actions):
+    actions.register_action(
+        scheduling.LATE_ACTION,
+        gettext_lazy("تأخّر تنفيذ موعد مجدول"),
+        gettext_lazy("نُفّذ موعد مجدول متأخراً"),
+    )
+    actions.register_action(
+        scheduling.EMBARGO_LIFTED_ACTION,
+        gettext_lazy("رفع حظر النشر"),
+        gettext_lazy("انتهى حظر النشر وظهر المقال للقرّاء"),
+    )
+
+
+KIND_LABELS = {
+    "publish": gettext_lazy("نشر مجدول"),
+    "unpublish": gettext_lazy("إلغاء نشر مجدول"),
+    "embargo": gettext_lazy("انتهاء حظر"),
+}
+
+
+class LateSchedulePanel(Component):
+    """Dashboard panel: scheduled work of the last days that ran late."""
+
+    name = "sahafa_late_schedule"
+    order = 50
+
+    def __init__(self, entries):
+        self.entries = entries
+
+    def render_html(self, parent_context=None) -> str:
+        rows = format_html_join(
+            "",
+            '<li><a href="{}">{}</a> — {}: {} {} ({} {})</li>',
+            (
+                (
+                    reverse("wagtailadmin_pages:edit", args=[e.page_id]),
+                    e.label,
+                    KIND_LABELS.get((e.data or {}).get("kind"), ""),
+                    _("كان موعده"),
+                    (e.data or {}).get("due_at", ""),
+                    _("تأخّر بالثواني:"),
+                    (e.data or {}).get("seconds_late", ""),
+                )
+                for e in self.entries
+            ),
+        )
+        return format_html(
+            '<section class="panel w-panel" data-sahafa-late-schedule>'
+            '<h2 class="w-panel__heading">{}</h2>'
+            '<p class="help-block help-warning">{}</p><ul>{}</ul></section>',
+            _("مواعيد مجدولة نُفّذت متأخرة"),
+            _("تأخّر المشغّل عن هذه المواعيد (توقّف الخادم أو المشغّل)، فنُفّذت فور عودته."),
+            rows,
+        )
+
+
+def add_late_schedule_panel(request, panels):
+    from wagtail.models import PageLogEntry
+
+    since = timezone.now() - timedelta(days=LATE_PANEL_DAYS)
+    entries = list(
+        PageLogEntry.objects.filter(action=scheduling.LATE_ACTION, timestamp__gte=since).order_by(
+            "-timestamp"
+        )[:20]
+    )
+    if entries:
+        panels.append(LateSchedulePanel(entries))
+
+
+_registered = False
+
+
+def register() -> None:
+    global _registered
+    if _registered:
+        return
+    _registered = True
+    hooks.register("before_edit_page", warn_embargo_on_open)
+    hooks.register("before_publish_page", refuse_publish_under_embargo)
+    hooks.register("before_serve_page", hide_embargoed_page)
+    hooks.register("register_admin_urls", register_two_factor_urls)
+    hooks.register("register_log_actions", register_scheduler_log_actions)
+    hooks.register("construct_homepage_panels", add_late_schedule_panel)

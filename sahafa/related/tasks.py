@@ -1,0 +1,52 @@
+"""Background work: keep the stored related lists in step with the published content.
+
+Enqueued after commit by :mod:`sahafa.related.signal_handlers`; with the immediate
+backend they run in the publishing process, with a queue backend on a worker. A
+reader never waits for them.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django_tasks import task
+
+from sahafa.news.models import ArticlePage
+from sahafa.news.signals import content_changed
+
+from . import store
+
+logger = logging.getLogger("sahafa.related")
+
+RELATED_KIND = "related"
+
+
+def _announce(changed: set[int]) -> None:
+    # Other lists changed: cached pages showing them are stale. An event without
+    # article ids is one this app ignores, so this cannot loop.
+    if changed:
+        content_changed.send(sender=ArticlePage, article_ids=[], kind=RELATED_KIND)
+
+
+@task()
+def refresh_related(article_ids: list[int]) -> int:
+    """Re-index ``article_ids`` and re-rank every list they enter or leave."""
+    try:
+        changed = store.refresh(article_ids)
+    except Exception:
+        logger.exception("related topics: refresh of %s failed", article_ids)
+        raise
+    _announce(changed)
+    return len(changed)
+
+
+@task()
+def rerank_related(article_ids: list[int]) -> int:
+    """Re-rank the stored lists of ``article_ids`` (an article they showed is gone)."""
+    try:
+        changed = store.rerank(article_ids)
+    except Exception:
+        logger.exception("related topics: re-rank of %s failed", article_ids)
+        raise
+    _announce(changed)
+    return len(changed)

@@ -1,0 +1,121 @@
+"""Keeping the search index in step with the published articles.
+
+The index holds every *live* article; the clock-dependent half of the publication
+rule (an embargo that has not passed yet) is applied when searching, because an
+embargo expires without any event to re-index on.  Result pages are finally read
+through ``ArticlePage.objects.published()``, so the rule is applied literally
+before anything reaches a reader.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+
+from sahafa.arabic import add_protected_words
+
+from .backends import get_search_backend
+from .documents import SearchDocument
+
+logger = logging.getLogger("sahafa.search")
+
+_BATCH = 200
+
+
+def _indexable():
+    from sahafa.news.models import ArticlePage
+
+    # Live, whatever the embargo (see the module docstring); published() minus its clock.
+    return ArticlePage.objects.live().select_related("section").prefetch_related("authors", "tags")
+
+
+def document_for(article) -> SearchDocument:
+    """The index's view of one article page."""
+    tags = list(article.tags.all())
+    authors = list(article.authors.all())
+    return SearchDocument(
+        id=article.pk,
+        title=article.title,
+        external_id=article.external_id,
+        kicker=article.kicker,
+        standfirst=article.standfirst,
+        body="\n".join(p for p in article.body_text.split("\n") if p != article.standfirst),
+        tags=tuple(t.name for t in tags),
+        authors=tuple(a.name for a in authors),
+        section=article.section.title if article.section_id else "",
+        section_id=article.section_id,
+        author_ids=tuple(a.pk for a in authors),
+        tag_ids=tuple(t.pk for t in tags),
+        published_at=article.first_published_at or article.last_published_at,
+        embargo_until=article.embargo_until,
+    )
+
+
+def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def protect_tag_names() -> None:
+    """Keep tag names (mostly people, places, organisations) from being over-stemmed."""
+    from sahafa.news.models import NewsTag
+
+    names = list(NewsTag.objects.values_list("name", flat=True))
+    if names:
+        add_protected_words(names)
+
+
+def index_articles(ids: Iterable[int]) -> tuple[int, int]:
+    """Index the live articles among ``ids`` and remove the others; return (indexed, removed)."""
+    ids = sorted({int(i) for i in ids})
+    backend = get_search_backend()
+    indexed = removed = 0
+    for chunk in _chunks(ids, _BATCH):
+        pages = list(_indexable().filter(pk__in=chunk))
+        indexed += backend.index_documents(document_for(p) for p in pages)
+        gone = set(chunk) - {p.pk for p in pages}
+        if gone:
+            removed += backend.remove(gone)
+    return indexed, removed
+
+
+def remove_articles(ids: Iterable[int]) -> int:
+    """Remove these articles from the index (used on delete)."""
+    return get_search_backend().remove(ids)
+
+
+def sync_articles(ids: Iterable[int]) -> tuple[int, int]:
+    """Cheap consistency pass: index live articles missing from the index and drop
+    indexed ones that are no longer live.  Content edits are not re-read here."""
+    from sahafa.news.models import ArticlePage
+
+    ids = {int(i) for i in ids}
+    if not ids:
+        return 0, 0
+    backend = get_search_backend()
+    live = set(ArticlePage.objects.live().filter(pk__in=ids).values_list("pk", flat=True))
+    present = backend.indexed_ids(ids)
+    missing, stale = live - present, present - live
+    indexed = index_articles(missing)[0] if missing else 0
+    removed = backend.remove(stale) if stale else 0
+    return indexed, removed
+
+
+def rebuild(progress: Callable[[int], None] | None = None) -> int:
+    """Empty the index and index every live article; ``progress(n)`` after each batch."""
+    from sahafa.news.models import ArticlePage
+
+    protect_tag_names()
+    backend = get_search_backend()
+    backend.clear()
+    ids = list(ArticlePage.objects.live().order_by("pk").values_list("pk", flat=True))
+    total = 0
+    for chunk in _chunks(ids, _BATCH):
+        pages = _indexable().filter(pk__in=chunk)
+        n = backend.index_documents(document_for(p) for p in pages)
+        total += n
+        if progress:
+            progress(len(chunk))
+    backend.optimize()
+    logger.info("search index rebuilt: %d articles", total)
+    return total

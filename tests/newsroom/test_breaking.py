@@ -1,0 +1,82 @@
+"""Breaking news reaches every page's ticker within seconds without purging the page cache."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from django.test import TestCase
+
+pytestmark = pytest.mark.django_db
+
+SITE_JS = Path(__file__).resolve().parents[2] / "sahafa" / "news" / "static" / "news" / "site.js"
+
+
+def ticker_texts(client) -> list[str]:
+    return [item["text"] for item in client.get("/fragments/ticker.json").json()["items"]]
+
+
+def test_breaking_item_is_in_the_fragment_at_once_while_pages_stay_cached(
+    client, outlet, make_article
+):
+    from sahafa.news.models import TickerItem
+
+    article = make_article("افتتاح معرض الكتاب", body="افتُتح المعرض.")
+    for url in ["/", article.url]:
+        client.get(url)
+        assert client.get(url)["X-Sahafa-Cache"] == "hit"
+    assert "انفجار في الميناء" not in ticker_texts(client)
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        TickerItem.objects.create(text="عاجل: انفجار في الميناء", is_breaking=True, priority=10)
+
+    items = client.get("/fragments/ticker.json").json()["items"]
+    assert items[0] == {"text": "عاجل: انفجار في الميناء", "url": "", "breaking": True}
+    # The page cache was not purged: pages are still hits, and their script refreshes the ticker.
+    for url in ["/", article.url]:
+        response = client.get(url)
+        assert response["X-Sahafa-Cache"] == "hit", url
+        assert 'data-ticker-url="/fragments/ticker.json"' in response.content.decode()
+
+
+def test_publishing_still_refreshes_pages(client, outlet, make_article):
+    """The other side of the rule: a publish does invalidate cached pages."""
+    make_article("خبر أول")
+    client.get("/")
+    assert client.get("/")["X-Sahafa-Cache"] == "hit"
+    make_article("خبر ثانٍ عاجل", is_breaking=True)
+    response = client.get("/")
+    assert response["X-Sahafa-Cache"] == "miss" and "خبر ثانٍ عاجل" in response.content.decode()
+
+
+def test_expired_breaking_item_leaves_the_ticker(client, outlet):
+    import datetime as dt
+
+    import time_machine
+
+    from sahafa.news.models import TickerItem
+
+    start = dt.datetime(2026, 5, 1, 8, 0, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False):
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            TickerItem.objects.create(text="عاجل مؤقت", expires_at=start + dt.timedelta(minutes=30))
+        assert "عاجل مؤقت" in ticker_texts(client)
+    with time_machine.travel(start + dt.timedelta(minutes=31, seconds=61), tick=False):
+        # The fragment's own cache lives 60 s at most.
+        assert "عاجل مؤقت" not in ticker_texts(client)
+
+
+def test_every_page_polls_the_fragment_within_ten_seconds(client, outlet, make_article):
+    article = make_article("خبر")
+    script = SITE_JS.read_text()
+    interval = int(re.search(r"setInterval\(refresh,\s*(\d+)\)", script).group(1))
+    response = client.get("/fragments/ticker.json")
+    max_age = int(re.search(r"max-age=(\d+)", response["Cache-Control"]).group(1))
+    # A browser's cached copy expires before the next poll, so a new item shows
+    # within one polling interval.
+    assert interval <= 10_000 and max_age * 1000 < interval
+    for url in ["/", article.url, article.section.url]:
+        assert (
+            '<script src="/static/news/site.js" defer></script>' in client.get(url).content.decode()
+        )
