@@ -32,9 +32,9 @@ from modelcluster.models import get_all_child_m2m_relations, get_all_child_relat
 from wagtail.models import Page, PageLogEntry, Revision
 from wagtail.signals import page_published
 
+from sahafa.arabic import slugify, unique_slug
 from sahafa.news.models import ArticlePage, SectionPage
 from sahafa.news.signals import collect_in_batch
-from sahafa.news.structure import free_slug
 
 
 class SectionCursor:
@@ -69,6 +69,26 @@ class SectionCursor:
             path = Page(path=self._last, depth=self.depth)._inc_path()
         self._last = path
         return path
+
+
+def free_child_slug(section: SectionPage, title: str) -> str:
+    """The title's slug, numbered if a sibling has it — in one query.
+
+    Archives repeat headlines («أسعار الذهب اليوم») hundreds of times; probing
+    ``slug``, ``slug-2``, ``slug-3``… one query each grows with every copy, so the
+    siblings' slugs sharing the stem are read at once.
+    """
+    base = slugify(title)
+    prefix = base[:30]
+    siblings = Page.objects.filter(path__startswith=section.path, depth=section.depth + 1)
+    taken = set(siblings.filter(slug__startswith=prefix).values_list("slug", flat=True))
+
+    def exists(slug: str) -> bool:
+        if slug.startswith(prefix):
+            return slug in taken
+        return siblings.filter(slug=slug).exists()
+
+    return unique_slug(base, exists)
 
 
 _content_types: dict[str, ContentType] = {}
@@ -111,7 +131,7 @@ across calls) saves reading the section's last child each time. Must run inside 
         article = ArticlePage(
             title=title,
             draft_title=title,
-            slug=fields.pop("slug", None) or free_slug(section, title),
+            slug=fields.pop("slug", None) or free_child_slug(section, title),
             live=live_now,
             has_unpublished_changes=not live_now,
             first_published_at=when if live_now else None,

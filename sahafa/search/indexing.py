@@ -5,14 +5,17 @@ rule (an embargo that has not passed yet) is applied when searching, because an
 embargo expires without any event to re-index on.  Result pages are finally read
 through ``ArticlePage.objects.published()``, so the rule is applied literally
 before anything reaches a reader.
+
+Tag names are deliberately NOT added to the stemmer's protected words here: the
+protected list changes stems, so it must be identical in every process that
+indexes or searches (web workers, importers, the CLI), or a word indexed under one
+stem is searched under another.  The toolkit's built-in list is the shared one.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Iterator
-
-from sahafa.arabic import add_protected_words
 
 from .backends import get_search_backend
 from .documents import SearchDocument
@@ -56,15 +59,6 @@ def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
         yield ids[start : start + size]
 
 
-def protect_tag_names() -> None:
-    """Keep tag names (mostly people, places, organisations) from being over-stemmed."""
-    from sahafa.news.models import NewsTag
-
-    names = list(NewsTag.objects.values_list("name", flat=True))
-    if names:
-        add_protected_words(names)
-
-
 def index_articles(ids: Iterable[int]) -> tuple[int, int]:
     """Index the live articles among ``ids`` and remove the others; return (indexed, removed)."""
     ids = sorted({int(i) for i in ids})
@@ -105,7 +99,6 @@ def rebuild(progress: Callable[[int], None] | None = None) -> int:
     """Empty the index and index every live article; ``progress(n)`` after each batch."""
     from sahafa.news.models import ArticlePage
 
-    protect_tag_names()
     backend = get_search_backend()
     backend.clear()
     ids = list(ArticlePage.objects.live().order_by("pk").values_list("pk", flat=True))

@@ -28,9 +28,26 @@ def doc(pk: int, title: str, body: str = "", days_old: float = 10, **fields) -> 
 
 
 FIXTURE = [
-    doc(1, "المفاوضات الروسيّة الأمريكية تُستأنف في إسطنبول", "جولة جديدة من الحوار.", section_id=1, author_ids=(7,)),
-    doc(2, "الأزمة الاقتصادية تضرب الأسواق", "تراجعت البورصة ٣ بالمئة في يوم واحد.", section_id=2, tag_ids=(5,)),
-    doc(3, "وزير التعليم يفتتح المدرسة الجديدة", "افتتح الوزير والمدرسون المدرسة في القرية.", section_id=1),
+    doc(
+        1,
+        "المفاوضات الروسيّة الأمريكية تُستأنف في إسطنبول",
+        "جولة جديدة من الحوار.",
+        section_id=1,
+        author_ids=(7,),
+    ),
+    doc(
+        2,
+        "الأزمة الاقتصادية تضرب الأسواق",
+        "تراجعت البورصة ٣ بالمئة في يوم واحد.",
+        section_id=2,
+        tag_ids=(5,),
+    ),
+    doc(
+        3,
+        "وزير التعليم يفتتح المدرسة الجديدة",
+        "افتتح الوزير والمدرسون المدرسة في القرية.",
+        section_id=1,
+    ),
     doc(4, "إطلاق سراح رهائن في غزة", "أعلنت حماس إطلاق سراح ٤ رهائن.", section_id=1, tag_ids=(5,)),
     doc(5, "مباراة الأهلي والزمالك", "فاز الأهلي في مباراة مثيرة عام ٢٠٢٤.", section_id=3),
     doc(6, "أسعار النفط", "تحدث الخبراء عن وقف إطلاق النار وأثره على أسعار النفط.", section_id=2),
@@ -71,7 +88,10 @@ class SearchBackendTests:
 
     def test_headline_match_ranks_first_and_recency_breaks_ties_mildly(self, indexed):
         # 7 has the phrase in its headline (but is old); 6 only in the body.
-        assert self.ids(indexed, "إطلاق النار")[:2] == [7, 4] or self.ids(indexed, "إطلاق النار")[0] == 7
+        assert (
+            self.ids(indexed, "إطلاق النار")[:2] == [7, 4]
+            or self.ids(indexed, "إطلاق النار")[0] == 7
+        )
 
     def test_exact_phrase(self, indexed):
         assert set(self.ids(indexed, '"وقف إطلاق النار"')) == {6}
@@ -105,6 +125,12 @@ class SearchBackendTests:
         assert {h.id for h in first.hits} | {h.id for h in second.hits} == {4, 6, 7}
         beyond = indexed.search("إطلاق", now=NOW, limit=2, offset=10)
         assert beyond.hits == [] and beyond.total == 3
+
+    def test_when_no_article_has_every_word_some_words_are_enough(self, indexed):
+        results = indexed.search("الأزمة كلمةلاتوجد", now=NOW)
+        assert [h.id for h in results.hits] == [2]
+        assert results.query.any_term
+        assert not indexed.search("الأزمة", now=NOW).query.any_term
 
     def test_hits_carry_external_id_title_and_score(self, indexed):
         (hit,) = indexed.search("الأزمة", now=NOW).hits

@@ -50,7 +50,9 @@ class TestIndexLifecycle:
 
         article = make_article("ارتفاع أسعار الذهب", section=politics)
         article.move(economy, pos="last-child")
-        hits = get_search_backend().search("الذهب", filters=SearchFilters(section_id=economy.pk)).hits
+        hits = (
+            get_search_backend().search("الذهب", filters=SearchFilters(section_id=economy.pk)).hits
+        )
         assert [h.id for h in hits] == [article.pk]
 
     def test_delete_removes(self, make_article):
@@ -69,7 +71,9 @@ class TestIndexLifecycle:
         assert found("يكتمل") == []
 
     def test_embargo_hides_until_it_passes(self, make_article):
-        article = make_article("قرار محظور النشر", embargo_until=timezone.now() + timedelta(hours=1))
+        article = make_article(
+            "قرار محظور النشر", embargo_until=timezone.now() + timedelta(hours=1)
+        )
         assert found("قرار محظور") == []
         with time_machine.travel(timezone.now() + timedelta(hours=2)):
             assert found("قرار محظور") == [article.pk]

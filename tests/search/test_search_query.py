@@ -114,3 +114,27 @@ def test_snippet_centres_on_the_matches():
     assert "<mark>المفاوضات</mark> <mark>الروسية</mark>" in html
     assert html.startswith("… ") and html.endswith(" …")
     assert len(html) < 220
+
+
+def test_headline_bonus_rewards_coverage_and_word_order():
+    from sahafa.search.query import index_terms
+    from sahafa.search.ranking import headline_bonus
+
+    query = analyse_query("تنصيب رئيس الولايات المتحدة")
+    in_order = headline_bonus(index_terms("مراسم تنصيب رئيس الولايات المتحدة"), query)
+    scattered = headline_bonus(index_terms("الولايات المتحدة تستعد لتنصيب ترامب رئيسا"), query)
+    partial = headline_bonus(index_terms("رئيس جديد للحكومة"), query)
+    assert in_order > scattered > partial > 0
+    assert headline_bonus([], query) == 0
+
+
+def test_query_building_loads_no_django():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, sahafa.search.query, sahafa.search.ranking, sahafa.search.highlight;"
+        "print(any(m.startswith('django') for m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -23,7 +23,9 @@ def stories(make_article, economy):
             tags=["روسيا"],
             authors=[author],
         ),
-        "crisis": make_article("الأزمة الاقتصادية تتعمق", section=economy, body="تراجع الجنيه أمام الدولار."),
+        "crisis": make_article(
+            "الأزمة الاقتصادية تتعمق", section=economy, body="تراجع الجنيه أمام الدولار."
+        ),
         "draft": make_article("مسودة عن المفاوضات الروسية", publish=False),
         "author": author,
     }
@@ -127,3 +129,11 @@ class TestSearchPage:
 def test_search_form_in_every_page_header(client, stories):
     html = client.get(stories["talks"].url).content.decode()
     assert 'action="/search/"' in html and 'name="q"' in html
+
+
+@pytest.mark.django_db
+def test_partial_matches_are_labelled(client, stories):
+    response = client.get("/search/", {"q": "الأزمة كلمةلاتوجد"})
+    assert stories["crisis"].url in results_of(response)
+    assert "تضم بعضها" in response.content.decode()
+    assert client.get("/search.json", {"q": "الأزمة كلمةلاتوجد"}).json()["partial"] is True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -39,6 +40,11 @@ class Command(BaseCommand):
             action="store_true",
             help="take the outlet name and masthead from the pages",
         )
+        parser.add_argument(
+            "--media-dir",
+            help="local copy of the export's uploads folder: attachments found there "
+            "become Wagtail images (lead image, body images)",
+        )
         parser.add_argument("--no-progress", action="store_true")
 
     def handle(self, *args, **opts):
@@ -52,7 +58,10 @@ class Command(BaseCommand):
             force_status="draft" if opts["as_draft"] else None,
             update_masthead=opts["update_masthead"],
             limit=opts["limit"],
+            media_dir=opts["media_dir"],
         )
+        if opts["media_dir"] and not os.path.isdir(opts["media_dir"]):
+            raise CommandError(f"--media-dir {opts['media_dir']} is not a folder")
         loader = load_paths(
             opts["format"], opts["paths"], options, parse_options, progress=not opts["no_progress"]
         )
