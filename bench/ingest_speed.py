@@ -60,7 +60,7 @@ def copies_of(files: list[Path], dest: Path, copies: int) -> list[str]:
 
 
 def timed_load(fmt: str, paths: list[str], *, fast: bool) -> dict:
-    from sahafa.ingest.loader import LoadOptions, Loader
+    from sahafa.ingest.loader import Loader, LoadOptions
     from sahafa.ingest.parsers import iter_records
     from sahafa.news.signals import batched_changes
 

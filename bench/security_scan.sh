@@ -78,10 +78,12 @@ for url in "${TARGETS[@]}"; do
   fi
 done
 
-# 4. wapiti: crawl the public site (admin excluded), attack with the chosen modules.
+# 4. wapiti: crawl the public site, attack with the chosen modules. No -x exclusions:
+# Debian's wapiti 3.0.4 crashes on them under Python 3.11 (wildcard_translate builds
+# a regex with inline flags not at the start); the admin is only a sign-in form to it.
 log "wapiti $BASE/"
 timeout $((SCAN_SECONDS + 120)) wapiti -u "$BASE/" --scope folder -m "sql,xss,exec,file,crlf,redirect" \
-  -x "$BASE/admin/*" -x "$BASE/documents/*" --flush-session -d 3 --max-links-per-page 30 \
+  --flush-session -d 3 --max-links-per-page 30 \
   --max-scan-time "$SCAN_SECONDS" --max-attack-time "$((SCAN_SECONDS / 6))" \
   -f json -o "$WORK/wapiti.json" >"$WORK/wapiti.log" 2>&1
 

@@ -457,6 +457,19 @@ class Loader:
             revision.publish(user=self.options.user)
         return changed
 
+    def _apply_masthead(self, record: ArticleRecord) -> None:
+        outlet = OutletSettings.load()
+        if record.site_name:
+            outlet.name = record.site_name[:120]
+        if record.masthead.get("chairman"):
+            outlet.chairman = record.masthead["chairman"][:120]
+        if record.masthead.get("editor_in_chief"):
+            outlet.editor_in_chief = record.masthead["editor_in_chief"][:120]
+        if record.masthead.get("managing_editor"):
+            outlet.managing_editor = record.masthead["managing_editor"][:120]
+        outlet.save()
+
+
 def load_paths(
     fmt: str,
     paths: list[str],

@@ -116,12 +116,12 @@ def create_imported_article(
 ) -> ArticlePage:
     """Create an article under ``section`` with its first revision, published when asked.
 
-    Same contract as :func:`sahafa.news.structure.create_article`: ``published_at``
-    becomes the first-published date; a future ``go_live_at`` with ``publish`` leaves
-    the page scheduled (the revision approved for that time); otherwise a published
-    article is live at once and ``page_published`` is sent. ``tags`` may be tag
-    names or ``NewsTag`` objects. ``cursor`` (one per section, kept by the caller
-across calls) saves reading the section's last child each time. Must run inside the caller's transaction or opens one.
+        Same contract as :func:`sahafa.news.structure.create_article`: ``published_at``
+        becomes the first-published date; a future ``go_live_at`` with ``publish`` leaves
+        the page scheduled (the revision approved for that time); otherwise a published
+        article is live at once and ``page_published`` is sent. ``tags`` may be tag
+        names or ``NewsTag`` objects. ``cursor`` (one per section, kept by the caller
+    across calls) saves reading the section's last child each time. Must run inside the caller's transaction or opens one.
     """
     scheduled = go_live_at is not None and go_live_at > timezone.now()
     live_now = publish and not scheduled
@@ -160,7 +160,10 @@ across calls) saves reading the section's last child each time. Must run inside 
             for rel in get_all_child_relations(article)
         }
         pending.update(
-            {f.name: list(getattr(article, f.name).all()) for f in get_all_child_m2m_relations(article)}
+            {
+                f.name: list(getattr(article, f.name).all())
+                for f in get_all_child_m2m_relations(article)
+            }
         )
         # Validation done above (slug) or guaranteed by the database (unique path,
         # external id); Wagtail's full_clean would re-query every foreign key.

@@ -66,6 +66,8 @@ def iter_records(fmt: str, path_or_url: str, **opts: Any) -> Iterator[ArticleRec
                 )
             data: Any = _fetch(path_or_url, opts.get("max_bytes", MAX_HTML_BYTES))
             yield from parser(data, source=source, **opts)
+        elif os.path.getsize(path_or_url) == 0:
+            raise RecordError("empty file", "الملف فارغ", item=source)
         elif fmt == "wxr":
             with open(path_or_url, "rb") as fh:
                 yield from parser(fh, source=source, **opts)

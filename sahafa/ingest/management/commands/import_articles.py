@@ -81,7 +81,8 @@ class Command(BaseCommand):
                     failed += 1
                     self.stderr.write(f"failed: {item}")
                     continue
-                assert isinstance(item, ArticleRecord)
+                if not isinstance(item, ArticleRecord):
+                    continue
                 found += 1
                 if opts["json"]:
                     self.stdout.write(json.dumps(item.to_json(), ensure_ascii=False))

@@ -1,0 +1,32 @@
+"""The `sahafa` command: broken settings stop start-up with one clear line."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["nonsense://nowhere", "postgres://user:pw@127.0.0.1:1/none"],
+)
+def test_bad_database_url_is_one_clear_line(tmp_path, url):
+    env = {**os.environ, "SAHAFA_HOME": str(tmp_path), "SAHAFA_DATABASE_URL": url}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "sahafa.cli", "demo", "--no-serve"],
+        env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 2
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert "SAHAFA_DATABASE_URL" in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_help_lists_the_commands():
+    result = subprocess.run([sys.executable, "-m", "sahafa.cli", "--help"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0
+    for verb in ("demo", "serve", "import", "search", "related", "manage"):
+        assert f"sahafa {verb}" in result.stdout
