@@ -31,7 +31,11 @@ def main() -> None:
     os.environ["SAHAFA_HOME"] = home
     os.environ["DJANGO_SETTINGS_MODULE"] = "sahafa.settings"
     if not (Path(home) / "sahafa.sqlite3").exists():
-        subprocess.run([sys.executable, "-m", "sahafa.cli", "demo", "--no-serve", "--home", home], check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "sahafa.cli", "demo", "--no-serve", "--home", home],
+            check=True,
+            capture_output=True,
+        )
 
     import django
 
@@ -81,7 +85,11 @@ def main() -> None:
             "cache_hit_ms": round(cached, 3),
             "hit_speedup": round(uncached / cached, 1),
         }
-    print(json.dumps({"bench": "page_render", "repeat": args.repeat, "pages": results}, ensure_ascii=False))
+    print(
+        json.dumps(
+            {"bench": "page_render", "repeat": args.repeat, "pages": results}, ensure_ascii=False
+        )
+    )
 
 
 if __name__ == "__main__":

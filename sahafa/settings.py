@@ -71,9 +71,13 @@ def _database() -> dict:
     try:
         config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     except Exception as exc:  # dj-database-url raises several types for bad URLs
-        raise ImproperlyConfigured(f"SAHAFA_DATABASE_URL is not a valid database URL: {exc}") from exc
+        raise ImproperlyConfigured(
+            f"SAHAFA_DATABASE_URL is not a valid database URL: {exc}"
+        ) from exc
     if not config.get("ENGINE"):
-        raise ImproperlyConfigured("SAHAFA_DATABASE_URL is not a valid database URL: unknown scheme")
+        raise ImproperlyConfigured(
+            "SAHAFA_DATABASE_URL is not a valid database URL: unknown scheme"
+        )
     return config
 
 
@@ -274,7 +278,9 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"sahafa": {"handlers": ["console"], "level": os.environ.get("SAHAFA_LOG_LEVEL", "WARNING")}},
+    "loggers": {
+        "sahafa": {"handlers": ["console"], "level": os.environ.get("SAHAFA_LOG_LEVEL", "WARNING")}
+    },
 }
 
 # Sahafa's own switches.

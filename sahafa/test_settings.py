@@ -11,7 +11,13 @@ from sahafa.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 if not os.environ.get("SAHAFA_CACHE_URL"):
-    CACHES = {**CACHES, "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "sahafa-test"}}  # noqa: F405
+    CACHES = {
+        **CACHES,
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "sahafa-test",
+        },
+    }  # noqa: F405
 STORAGES = {
     "default": {"BACKEND": "sahafa.newsroom.security.storage.SafeNameFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

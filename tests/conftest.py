@@ -74,6 +74,8 @@ def make_article(politics):
         fields.setdefault("published_at", timezone.now())
         # Run the on-commit publish event as production would after the commit.
         with TestCase.captureOnCommitCallbacks(execute=True):
-            return create_article(section or politics, title=title, body=blocks, publish=publish, **fields)
+            return create_article(
+                section or politics, title=title, body=blocks, publish=publish, **fields
+            )
 
     return make

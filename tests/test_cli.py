@@ -16,7 +16,10 @@ def test_bad_database_url_is_one_clear_line(tmp_path, url):
     env.pop("DJANGO_SETTINGS_MODULE", None)
     result = subprocess.run(
         [sys.executable, "-m", "sahafa.cli", "demo", "--no-serve"],
-        env=env, capture_output=True, text=True, timeout=120,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 2
     lines = [line for line in result.stderr.splitlines() if line.strip()]
@@ -26,7 +29,9 @@ def test_bad_database_url_is_one_clear_line(tmp_path, url):
 
 
 def test_help_lists_the_commands():
-    result = subprocess.run([sys.executable, "-m", "sahafa.cli", "--help"], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "sahafa.cli", "--help"], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0
     for verb in ("demo", "serve", "import", "search", "related", "manage"):
         assert f"sahafa {verb}" in result.stdout

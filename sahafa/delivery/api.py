@@ -30,7 +30,9 @@ def article_summary(request, article: ArticlePage) -> dict:
         "share_url": absolute(request, article.share_url()),
         "section": article.section.title if article.section else None,
         "authors": [a.name for a in article.authors.all()],
-        "published_at": article.first_published_at.isoformat() if article.first_published_at else None,
+        "published_at": article.first_published_at.isoformat()
+        if article.first_published_at
+        else None,
         "updated_at": article.last_published_at.isoformat() if article.last_published_at else None,
         "breaking": article.is_breaking,
     }
@@ -42,9 +44,17 @@ def block_json(block) -> dict:
     if block.block_type == "heading":
         return {"type": "heading", "text": block.value}
     if block.block_type == "quote":
-        return {"type": "quote", "text": block.value["text"], "attribution": block.value["attribution"]}
+        return {
+            "type": "quote",
+            "text": block.value["text"],
+            "attribution": block.value["attribution"],
+        }
     if block.block_type == "image":
-        return {"type": "image", "caption": block.value.get("caption", ""), "credit": block.value.get("credit", "")}
+        return {
+            "type": "image",
+            "caption": block.value.get("caption", ""),
+            "credit": block.value.get("credit", ""),
+        }
     if block.block_type == "embed":
         return {"type": "embed", "url": block.value["url"]}
     return {"type": block.block_type}
@@ -80,7 +90,11 @@ def article_detail(request, pk: int):
         raise Http404
     data = article_summary(request, article)
     data["tags"] = [t.name for t in article.tags.all()]
-    data["lead_image"] = {"caption": article.lead_caption, "credit": article.lead_credit} if article.lead_image_id else None
+    data["lead_image"] = (
+        {"caption": article.lead_caption, "credit": article.lead_credit}
+        if article.lead_image_id
+        else None
+    )
     data["body"] = [block_json(b) for b in article.body]
     data["related"] = [article_summary(request, a) for a in article.related_articles()]
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
@@ -90,7 +104,12 @@ def article_detail(request, pk: int):
 def section_list(request):
     sections = SectionPage.objects.live().order_by("path")
     return JsonResponse(
-        {"results": [{"id": s.pk, "title": s.title, "slug": s.slug, "url": absolute(request, s.url)} for s in sections]},
+        {
+            "results": [
+                {"id": s.pk, "title": s.title, "slug": s.slug, "url": absolute(request, s.url)}
+                for s in sections
+            ]
+        },
         json_dumps_params={"ensure_ascii": False},
     )
 
@@ -99,7 +118,12 @@ def section_list(request):
 def tag_list(request):
     tags = NewsTag.objects.order_by("name")[:500]
     return JsonResponse(
-        {"results": [{"name": t.name, "slug": t.slug, "url": absolute(request, t.get_absolute_url())} for t in tags]},
+        {
+            "results": [
+                {"name": t.name, "slug": t.slug, "url": absolute(request, t.get_absolute_url())}
+                for t in tags
+            ]
+        },
         json_dumps_params={"ensure_ascii": False},
     )
 

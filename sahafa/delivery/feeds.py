@@ -39,7 +39,12 @@ class LatestArticlesFeed(Feed):
         return ArticlePage.objects.published()
 
     def items(self, obj):
-        return self.articles(obj).newest_first().select_related("section").prefetch_related("authors", "tagged_items__tag")[:FEED_SIZE]
+        return (
+            self.articles(obj)
+            .newest_first()
+            .select_related("section")
+            .prefetch_related("authors", "tagged_items__tag")[:FEED_SIZE]
+        )
 
     def item_title(self, item: ArticlePage) -> str:
         return item.title

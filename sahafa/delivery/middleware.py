@@ -11,7 +11,13 @@ from . import page_cache
 # Paths never cached nor given the public CSP: the admin and its previews, the
 # ticker fragment (it has its own cache), and anything under the API's write side.
 UNCACHED_PREFIXES = ("/admin/", "/django-admin/", "/fragments/", "/static/", "/media/")
-CACHEABLE_TYPES = ("text/html", "application/rss+xml", "application/atom+xml", "application/xml", "application/json")
+CACHEABLE_TYPES = (
+    "text/html",
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/xml",
+    "application/json",
+)
 SESSION_COOKIE = settings.SESSION_COOKIE_NAME
 
 
@@ -33,7 +39,9 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not is_cacheable_request(request):
             return self.get_response(request)
-        key = page_cache.page_key(request.get_host(), request.get_full_path(), page_cache.generation())
+        key = page_cache.page_key(
+            request.get_host(), request.get_full_path(), page_cache.generation()
+        )
         hit = cache.get(key)
         if hit is not None:
             status, content_type, body = hit
@@ -42,7 +50,11 @@ class PageCacheMiddleware:
             return response
         response = self.get_response(request)
         if self.should_store(response):
-            cache.set(key, (response.status_code, response["Content-Type"], response.content), page_cache.timeout())
+            cache.set(
+                key,
+                (response.status_code, response["Content-Type"], response.content),
+                page_cache.timeout(),
+            )
             response["X-Sahafa-Cache"] = "miss"
         return response
 

@@ -28,7 +28,11 @@ class ArticleSitemap(Sitemap):
     limit = 5000
 
     def items(self):
-        return ArticlePage.objects.published().newest_first().only("url_path", "last_published_at", "first_published_at")
+        return (
+            ArticlePage.objects.published()
+            .newest_first()
+            .only("url_path", "last_published_at", "first_published_at")
+        )
 
     def location(self, item) -> str:
         return item.url

@@ -150,7 +150,7 @@ def body_stream(
         elif block.type == "image" and images.get(block.src) is not None:
             image = images[block.src]
             stream.append(
-                ("image", {"image": image.pk, "caption": block.caption, "credit": block.credit})
+                ("image", {"image": image, "caption": block.caption, "credit": block.credit})
             )
         elif block.type == "image" and block.caption:
             # Remote images are not fetched; the caption is kept as a paragraph so
@@ -295,7 +295,8 @@ class Loader:
 
     def load_one(self, item: ArticleRecord | RecordError) -> None:
         if isinstance(item, RecordError):
-            self.report.fail(item.item or "?", str(item))
+            reason = f"{item.reason} — {item.reason_ar}" if item.reason_ar else item.reason
+            self.report.fail(item.item or "?", reason)
             return
         record = item
         if record.kind == "listing":

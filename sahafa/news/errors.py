@@ -1,7 +1,7 @@
 """Arabic error pages for readers."""
 
-from django.template import loader
 from django.http import HttpResponseNotFound, HttpResponseServerError
+from django.template import loader
 from django.views.decorators.csrf import requires_csrf_token
 
 

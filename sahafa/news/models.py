@@ -138,7 +138,9 @@ class Author(index.Indexed, models.Model):
     """A byline. Each author has a public page listing their articles."""
 
     name = models.CharField(_("الاسم"), max_length=120)
-    slug = models.SlugField(_("المعرّف في الرابط"), max_length=120, unique=True, allow_unicode=True, blank=True)
+    slug = models.SlugField(
+        _("المعرّف في الرابط"), max_length=120, unique=True, allow_unicode=True, blank=True
+    )
     job_title = models.CharField(_("الصفة"), max_length=120, blank=True)
     bio = models.TextField(_("نبذة"), blank=True)
     photo = models.ForeignKey(
@@ -248,9 +250,9 @@ class HomePage(Page):
         blocks = []
         for section in SectionPage.objects.live().child_of(self).order_by("path"):
             articles = list(
-                published.in_section(section).exclude(pk__in=shown).newest_first()[
-                    : self.section_story_count
-                ]
+                published.in_section(section)
+                .exclude(pk__in=shown)
+                .newest_first()[: self.section_story_count]
             )
             if articles:
                 blocks.append((section, articles))
@@ -315,7 +317,9 @@ class ArticlePage(Page):
     lead_caption = models.CharField(_("تعليق الصورة"), max_length=300, blank=True)
     lead_credit = models.CharField(_("مصدر الصورة"), max_length=150, blank=True)
     body = StreamField(ArticleBodyBlock(), verbose_name=_("المتن"), blank=True)
-    authors = ParentalManyToManyField(Author, verbose_name=_("الكتّاب"), blank=True, related_name="articles")
+    authors = ParentalManyToManyField(
+        Author, verbose_name=_("الكتّاب"), blank=True, related_name="articles"
+    )
     tags = ClusterTaggableManager(
         through=ArticlePageTagRelationship, verbose_name=_("الوسوم"), blank=True
     )
@@ -437,7 +441,9 @@ class ArticlePage(Page):
             "headline": self.title[:110],
             "inLanguage": "ar",
             "mainEntityOfPage": self.get_full_url(request),
-            "datePublished": self.first_published_at.isoformat() if self.first_published_at else None,
+            "datePublished": self.first_published_at.isoformat()
+            if self.first_published_at
+            else None,
             "dateModified": (self.last_published_at or self.first_published_at).isoformat()
             if self.first_published_at
             else None,

@@ -17,7 +17,9 @@ class ArticlePageQuerySet(PageQuerySet):
     def published(self, now=None) -> ArticlePageQuerySet:
         """Live articles whose embargo, if any, has passed."""
         now = now or timezone.now()
-        return self.filter(live=True).filter(Q(embargo_until__isnull=True) | Q(embargo_until__lte=now))
+        return self.filter(live=True).filter(
+            Q(embargo_until__isnull=True) | Q(embargo_until__lte=now)
+        )
 
     def in_section(self, section) -> ArticlePageQuerySet:
         return self.filter(section=section)

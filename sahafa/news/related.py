@@ -21,7 +21,9 @@ if TYPE_CHECKING:
 Provider = Callable[["ArticlePage", int, set[int]], list["ArticlePage"]]
 
 
-def same_section_or_tag(article: ArticlePage, limit: int, exclude_ids: set[int]) -> list[ArticlePage]:
+def same_section_or_tag(
+    article: ArticlePage, limit: int, exclude_ids: set[int]
+) -> list[ArticlePage]:
     """Published articles of the same section or sharing a tag, newest first."""
     from .models import ArticlePage
 

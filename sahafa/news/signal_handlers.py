@@ -6,8 +6,8 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_delete
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from .models import ArticlePage, OutletSettings, SectionPage, TickerItem
 from .context_processors import forget_nav
+from .models import ArticlePage, OutletSettings, SectionPage, TickerItem
 from .signals import collect_in_batch, content_changed, remember_saved
 from .ticker import forget_ticker
 
@@ -75,9 +75,13 @@ def connect() -> None:
     post_page_move.connect(on_page_moved, dispatch_uid="sahafa.news.moved")
     pre_delete.connect(on_article_deleted, sender=ArticlePage, dispatch_uid="sahafa.news.deleted")
     post_save.connect(on_article_saved, sender=ArticlePage, dispatch_uid="sahafa.news.admin_index")
-    post_delete.connect(on_article_removed, sender=ArticlePage, dispatch_uid="sahafa.news.admin_unindex")
+    post_delete.connect(
+        on_article_removed, sender=ArticlePage, dispatch_uid="sahafa.news.admin_unindex"
+    )
     post_save.connect(on_ticker_changed, sender=TickerItem, dispatch_uid="sahafa.news.ticker")
     post_delete.connect(on_ticker_changed, sender=TickerItem, dispatch_uid="sahafa.news.ticker.del")
-    post_save.connect(on_settings_changed, sender=OutletSettings, dispatch_uid="sahafa.news.settings")
+    post_save.connect(
+        on_settings_changed, sender=OutletSettings, dispatch_uid="sahafa.news.settings"
+    )
     content_changed.connect(forget_ticker, dispatch_uid="sahafa.news.ticker.forget")
     content_changed.connect(forget_nav, dispatch_uid="sahafa.news.nav.forget")

@@ -44,7 +44,9 @@ def batched_changes() -> Iterator[set[int]]:
         if saved:
             refresh_admin_indexes(saved)
         if ids or kinds:
-            content_changed.send(sender=ArticlePage, article_ids=ids, kind="article" if ids else "page")
+            content_changed.send(
+                sender=ArticlePage, article_ids=ids, kind="article" if ids else "page"
+            )
 
 
 def refresh_admin_indexes(article_ids: list[int]) -> None:

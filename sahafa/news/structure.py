@@ -117,8 +117,20 @@ def create_article(
         article.latest_revision = revision
         article.latest_revision_created_at = revision.created_at
         article.live_revision = revision if live_now else None
-        log(instance=article, action="wagtail.create", user=user, revision=revision, content_changed=True)
+        log(
+            instance=article,
+            action="wagtail.create",
+            user=user,
+            revision=revision,
+            content_changed=True,
+        )
         if live_now:
-            log(instance=article, action="wagtail.publish", user=user, revision=revision, content_changed=True)
+            log(
+                instance=article,
+                action="wagtail.publish",
+                user=user,
+                revision=revision,
+                content_changed=True,
+            )
             page_published.send(sender=ArticlePage, instance=article, revision=revision)
     return article

@@ -30,9 +30,7 @@ def build_ticker(headline_count: int = 10) -> list[TickerLine]:
         for item in TickerItem.objects.active().select_related("article")[:10]
     ]
     latest = ArticlePage.objects.published().newest_first().only("title", "url_path", "is_breaking")
-    lines += [
-        TickerLine(a.title, a.url or "", a.is_breaking) for a in latest[:headline_count]
-    ]
+    lines += [TickerLine(a.title, a.url or "", a.is_breaking) for a in latest[:headline_count]]
     return lines
 
 

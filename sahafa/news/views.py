@@ -21,7 +21,10 @@ def author_page(request, slug: str):
     return TemplateResponse(
         request,
         "news/author_page.html",
-        {"author": author, "page_obj": paginate(articles, request.GET.get("page"), SECTION_PAGE_SIZE)},
+        {
+            "author": author,
+            "page_obj": paginate(articles, request.GET.get("page"), SECTION_PAGE_SIZE),
+        },
     )
 
 

@@ -53,17 +53,28 @@ def demo_server():
     if not Path(CHROMIUM).exists():
         pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
     home = Path(tempfile.mkdtemp(prefix="sahafa-browser-"))
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SAHAFA_DATABASE", "SAHAFA_CACHE"))}
-    env.update(DJANGO_SETTINGS_MODULE="sahafa.settings", SAHAFA_HOME=str(home), SAHAFA_PAGE_CACHE_SECONDS="300")
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("SAHAFA_DATABASE", "SAHAFA_CACHE"))
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="sahafa.settings",
+        SAHAFA_HOME=str(home),
+        SAHAFA_PAGE_CACHE_SECONDS="300",
+    )
     subprocess.run(
         [sys.executable, "-m", "sahafa.cli", "demo", "--no-serve", "--home", str(home)],
-        env=env, check=True, capture_output=True, timeout=900,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=900,
     )
     port = free_port()
     log = open(home / "server.log", "wb")  # noqa: SIM115 - closed below
     server = subprocess.Popen(
         [sys.executable, "-m", "sahafa.cli", "serve", "--port", str(port), "--workers", "2"],
-        env=env, stdout=log, stderr=subprocess.STDOUT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -86,7 +97,9 @@ def browser():
     if not Path(CHROMIUM).exists():
         pytest.skip(f"Chromium not found at {CHROMIUM}")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True
+        )
         yield browser
         browser.close()
 

@@ -11,7 +11,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def articles(outlet, make_article, economy):
-    live = make_article("محادثات السلام تستأنف في الدوحة", body="بدأت الجولة الجديدة.", tags=["الدوحة"])
+    live = make_article(
+        "محادثات السلام تستأنف في الدوحة", body="بدأت الجولة الجديدة.", tags=["الدوحة"]
+    )
     other = make_article("التضخم يتراجع للشهر الثالث", section=economy, body="تراجع التضخم.")
     draft = make_article("مسودة سرية", publish=False)
     embargoed = make_article(
@@ -68,7 +70,9 @@ def test_api_exposes_published_articles_only(client, articles):
 def test_article_has_json_ld(client, articles):
     live = articles[0]
     html = client.get(live.url).content.decode()
-    start = html.index('<script type="application/ld+json">') + len('<script type="application/ld+json">')
+    start = html.index('<script type="application/ld+json">') + len(
+        '<script type="application/ld+json">'
+    )
     data = json.loads(html[start : html.index("</script>", start)])
     assert data["@type"] == "NewsArticle" and data["headline"] == live.title
 

@@ -13,15 +13,27 @@ def test_demo_loads_once_and_is_safe_to_repeat(client):
     with TestCase.captureOnCommitCallbacks(execute=True):
         first = load_demo()
     assert first["articles"] >= 60
-    counts = (ArticlePage.objects.count(), SectionPage.objects.count(), Author.objects.count(), TickerItem.objects.count())
+    counts = (
+        ArticlePage.objects.count(),
+        SectionPage.objects.count(),
+        Author.objects.count(),
+        TickerItem.objects.count(),
+    )
     assert counts[1] == 6
     with TestCase.captureOnCommitCallbacks(execute=True):
         second = load_demo()
     assert second["articles"] == 0
-    assert (ArticlePage.objects.count(), SectionPage.objects.count(), Author.objects.count(), TickerItem.objects.count()) == counts
+    assert (
+        ArticlePage.objects.count(),
+        SectionPage.objects.count(),
+        Author.objects.count(),
+        TickerItem.objects.count(),
+    ) == counts
 
     outlet = OutletSettings.load()
     assert outlet.chairman and outlet.editor_in_chief
-    article = next(a for a in ArticlePage.objects.published() if any(b.block_type == "heading" for b in a.body))
+    article = next(
+        a for a in ArticlePage.objects.published() if any(b.block_type == "heading" for b in a.body)
+    )
     html = client.get(article.url).content.decode()
     assert "subheading" in html and "<blockquote" in html and "lead-figure" in html

@@ -40,7 +40,9 @@ def test_drafts_and_unknown_addresses_are_arabic_404(client, outlet, make_articl
 
 
 def test_embargoed_article_is_hidden(client, outlet, make_article):
-    article = make_article("خبر تحت الحظر", embargo_until=timezone.now() + timezone.timedelta(hours=2))
+    article = make_article(
+        "خبر تحت الحظر", embargo_until=timezone.now() + timezone.timedelta(hours=2)
+    )
     from sahafa.news.models import ArticlePage
 
     assert not ArticlePage.objects.published().filter(pk=article.pk).exists()

@@ -30,7 +30,10 @@ def illustration(theme: str, seed: int, size: tuple[int, int] = (1200, 675)) -> 
     draw = ImageDraw.Draw(img)
     for y in range(height):
         t = y / height
-        draw.line([(0, y), (width, y)], fill=tuple(int(a + (b - a) * t) for a, b in zip(top, bottom, strict=True)))
+        draw.line(
+            [(0, y), (width, y)],
+            fill=tuple(int(a + (b - a) * t) for a, b in zip(top, bottom, strict=True)),
+        )
     for _ in range(rng.randint(4, 9)):
         w, h = rng.randint(60, 260), rng.randint(120, 420)
         x = rng.randint(0, width - w)
@@ -39,9 +42,14 @@ def illustration(theme: str, seed: int, size: tuple[int, int] = (1200, 675)) -> 
         for wy in range(height - h + 20, height - 20, 36):
             for wx in range(x + 12, x + w - 12, 28):
                 if rng.random() < 0.45:
-                    draw.rectangle([wx, wy, wx + 10, wy + 14], fill=tuple(min(255, c + 90) for c in bottom))
+                    draw.rectangle(
+                        [wx, wy, wx + 10, wy + 14], fill=tuple(min(255, c + 90) for c in bottom)
+                    )
     sun = rng.randint(120, width - 120), rng.randint(60, height // 3)
-    draw.ellipse([sun[0] - 50, sun[1] - 50, sun[0] + 50, sun[1] + 50], fill=tuple(min(255, c + 60) for c in bottom))
+    draw.ellipse(
+        [sun[0] - 50, sun[1] - 50, sun[0] + 50, sun[1] + 50],
+        fill=tuple(min(255, c + 60) for c in bottom),
+    )
     img = img.filter(ImageFilter.GaussianBlur(1.2))
     out = io.BytesIO()
     img.save(out, "JPEG", quality=82, optimize=True)

@@ -52,12 +52,27 @@ def body_blocks(blocks: list[dict], seed: int) -> list[tuple[str, object]]:
             out.append(
                 (
                     "quote",
-                    {"text": block["text"], "attribution": block.get("attribution", ""), "style": block.get("style", "inline")},
+                    {
+                        "text": block["text"],
+                        "attribution": block.get("attribution", ""),
+                        "style": block.get("style", "inline"),
+                    },
                 )
             )
         elif kind == "image":
-            image = demo_image(block.get("image_theme", "city"), seed * 100 + i, block.get("caption") or "صورة")
-            out.append(("image", {"image": image, "caption": block.get("caption", ""), "credit": block.get("credit", "")}))
+            image = demo_image(
+                block.get("image_theme", "city"), seed * 100 + i, block.get("caption") or "صورة"
+            )
+            out.append(
+                (
+                    "image",
+                    {
+                        "image": image,
+                        "caption": block.get("caption", ""),
+                        "credit": block.get("credit", ""),
+                    },
+                )
+            )
     return out
 
 
@@ -68,10 +83,21 @@ def load_demo(stdout=None) -> dict[str, int]:
     home = ensure_home()
 
     outlet = OutletSettings.load()
-    for field in ("name", "tagline", "chairman", "editor_in_chief", "managing_editor", "contact_email", "contact_phone", "address"):
+    for field in (
+        "name",
+        "tagline",
+        "chairman",
+        "editor_in_chief",
+        "managing_editor",
+        "contact_email",
+        "contact_phone",
+        "address",
+    ):
         # Fill what the editors have not set; never overwrite their edits on a re-run.
         current = getattr(outlet, field)
-        if outlet_data.get(field) and (not current or current == OutletSettings._meta.get_field(field).default):
+        if outlet_data.get(field) and (
+            not current or current == OutletSettings._meta.get_field(field).default
+        ):
             setattr(outlet, field, outlet_data[field])
     outlet.save()
 
@@ -83,7 +109,8 @@ def load_demo(stdout=None) -> dict[str, int]:
     authors = {}
     for data in content["authors"]:
         author, created = Author.objects.get_or_create(
-            name=data["name"], defaults={"job_title": data.get("job_title", ""), "bio": data.get("bio", "")}
+            name=data["name"],
+            defaults={"job_title": data.get("job_title", ""), "bio": data.get("bio", "")},
         )
         authors[author.name] = author
         counts["authors"] += created
@@ -96,7 +123,9 @@ def load_demo(stdout=None) -> dict[str, int]:
         external_id = f"demo-{n}"
         if ArticlePage.objects.filter(external_id=external_id).exists():
             continue
-        lead = demo_image(data.get("image_theme", "city"), n, data.get("lead_caption") or data["title"])
+        lead = demo_image(
+            data.get("image_theme", "city"), n, data.get("lead_caption") or data["title"]
+        )
         create_article(
             sections[data["section"]],
             title=data["title"],
@@ -118,7 +147,10 @@ def load_demo(stdout=None) -> dict[str, int]:
     for data in content.get("ticker", []):
         _item, created = TickerItem.objects.get_or_create(
             text=data["text"],
-            defaults={"is_breaking": data.get("breaking", True), "priority": data.get("priority", 5)},
+            defaults={
+                "is_breaking": data.get("breaking", True),
+                "priority": data.get("priority", 5),
+            },
         )
         counts["ticker"] += created
 
@@ -132,7 +164,9 @@ def feature_home(home: HomePage) -> None:
 
     if home.features.exists():
         return
-    for order, article in enumerate(ArticlePage.objects.published().filter(is_breaking=True).newest_first()[:2]):
+    for order, article in enumerate(
+        ArticlePage.objects.published().filter(is_breaking=True).newest_first()[:2]
+    ):
         HomePageFeature.objects.create(page=home, article=article, sort_order=order)
 
 
@@ -140,7 +174,8 @@ def ensure_demo_editor():
     """The demo's login: an editor-in-chief; also the reporter and section_editor demo accounts."""
     User = get_user_model()
     user, created = User.objects.get_or_create(
-        username=DEMO_USERNAME, defaults={"first_name": "محرر", "last_name": "العرض", "email": "editor@example.com"}
+        username=DEMO_USERNAME,
+        defaults={"first_name": "محرر", "last_name": "العرض", "email": "editor@example.com"},
     )
     if created:
         user.set_password(DEMO_PASSWORD)

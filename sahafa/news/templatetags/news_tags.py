@@ -43,7 +43,9 @@ def article_json_ld(context, article) -> SafeString:
     """The article's JSON-LD block; <, > and & are escaped so data cannot close the script."""
     import json
 
-    payload = json.dumps(article.structured_data(context.get("request")), ensure_ascii=False).translate(_JSON_ESCAPES)
+    payload = json.dumps(
+        article.structured_data(context.get("request")), ensure_ascii=False
+    ).translate(_JSON_ESCAPES)
     return mark_safe(f'<script type="application/ld+json">{payload}</script>')  # noqa: S308
 
 
@@ -60,7 +62,9 @@ def arabic_date(context, value, calendar: str = "gregorian", with_time: bool = F
         return ""
     digits, months, _hijri = _outlet_conventions(context)
     value = timezone.localtime(value) if timezone.is_aware(value) else value
-    return format_date(value, calendar=calendar, digits=digits, month_names=months, with_time=with_time)
+    return format_date(
+        value, calendar=calendar, digits=digits, month_names=months, with_time=with_time
+    )
 
 
 @register.inclusion_tag("news/includes/dateline.html", takes_context=True)
@@ -72,7 +76,9 @@ def dateline(context, value, updated=None):
     local = timezone.localtime(value)
     return {
         "value": value,
-        "gregorian": format_date(local, calendar="gregorian", digits=digits, month_names=months, with_time=True),
+        "gregorian": format_date(
+            local, calendar="gregorian", digits=digits, month_names=months, with_time=True
+        ),
         "hijri": format_date(local, calendar="hijri", digits=digits) if show_hijri else "",
         "updated": updated,
         "updated_text": relative_time(updated, digits=digits) if updated else "",
