@@ -225,6 +225,8 @@ class Loader:
         self.media = MediaLibrary(self.options.media_dir, user=self.options.user)
         # url_key(old URL / guid) → article id, for the internal-link pass
         self._targets: dict[str, int] = {}
+        # WordPress post slug → article id: permalinks end with the slug
+        self._slugs: dict[str, int] = {}
         # article id → old URLs it links to
         self._linking: dict[int, list[str]] = {}
 
@@ -406,6 +408,8 @@ class Loader:
         for url in (record.source_url, record.guid):
             if url and url.startswith(("http://", "https://")):
                 self._targets[url_key(url)] = article_id
+        if record.extra.get("slug"):
+            self._slugs[str(record.extra["slug"])] = article_id
         links = record.extra.get("internal_links") or []
         if links:
             self._linking[article_id] = list(links)
@@ -424,12 +428,17 @@ class Loader:
                 key = url_key(url)
                 target = self._targets.get(key)
                 if target is None:
+                    last = urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]
+                    target = self._slugs.get(last)
+                if target is None:
                     found = (
                         ArticlePage.objects.filter(source_url__in=_url_variants(url))
                         .values_list("pk", flat=True)
                         .first()
                     )
                     target = found
+                if target is not None:
+                    self._targets[key] = target
                 if target is not None and target != article_id:
                     targets[key] = target
             if not targets:
