@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 
-from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseForbidden
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
@@ -18,8 +18,9 @@ IMPORT_PERMISSION = "news.add_articlepage"
 def import_upload(request):
     """Upload → parse → load (synchronously; uploads are capped in size), then report."""
     # Checked here, not only by hiding the menu item: the URL itself must refuse.
+    # A plain 403 (Wagtail would turn PermissionDenied into a redirect home).
     if not request.user.has_perm(IMPORT_PERMISSION):
-        raise PermissionDenied
+        return HttpResponseForbidden(_("ليست لديك صلاحية استيراد المقالات."))
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
