@@ -102,7 +102,12 @@ if report.exists():
                 wapiti["findings"][f"{section}:{category}"] = [
                     f"{i.get('method')} {i.get('path')} {i.get('parameter', '')}".strip() for i in items
                 ][:10]
-    wapiti["urls_crawled"] = len((data.get("infos") or {}).get("crawled_pages", []) or []) or None
+log = work / "wapiti.log"
+if log.exists():
+    import re
+
+    found = re.search(r"Wapiti found (\d+) URLs and forms", log.read_text(errors="replace"))
+    wapiti["urls_crawled"] = int(found.group(1)) if found else None
 total = len(injectable) + sum(len(v) for v in wapiti["findings"].values())
 print(json.dumps({
     "bench": "security_scan",

@@ -63,3 +63,12 @@ def test_sentences_paragraphs_and_unbalanced_quotes():
         "فقرة ثالثة.",
     ]
     assert sentences("") == []
+
+
+def test_spaced_colon_stays_with_its_speaker():
+    # Crawled tickers often write «X : Y»; the free-standing colon belongs to X.
+    ticker = "أسعار الذهب ترتفع في الأسواق المحلية الصحة : لا إصابات جديدة اليوم"
+    assert segment_headlines(ticker) == [
+        "أسعار الذهب ترتفع في الأسواق المحلية",
+        "الصحة : لا إصابات جديدة اليوم",
+    ]
