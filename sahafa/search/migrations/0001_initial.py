@@ -35,7 +35,10 @@ POSTGRES = [
         facets text[] NOT NULL DEFAULT '{}',
         head tsvector NOT NULL,
         document tsvector NOT NULL
-    )""",
+    ) WITH (toast_tuple_target = 128)""",
+    # Keep rows narrow: the big body vector always goes to TOAST, the small head
+    # vector stays inline, so ranking thousands of headline matches reads few pages.
+    "ALTER TABLE search_entry ALTER COLUMN head SET STORAGE MAIN",
     "CREATE INDEX IF NOT EXISTS search_entry_document ON search_entry USING gin (document)",
     "CREATE INDEX IF NOT EXISTS search_entry_head ON search_entry USING gin (head)",
     "CREATE INDEX IF NOT EXISTS search_entry_facets ON search_entry USING gin (facets)",
