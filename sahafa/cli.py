@@ -77,6 +77,9 @@ def serve(port: int, workers: int, host: str) -> None:
     from sahafa.delivery.page_cache import bump_generation
 
     bump_generation()  # pages cached by a previous release may name old static files
+    from sahafa.background import drain_default_backend
+
+    drain_default_backend()  # exec() below would drop work still queued in this process
     gunicorn = [
         sys.executable,
         "-m",

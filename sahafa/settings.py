@@ -248,9 +248,14 @@ WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "sahafa.newsroom.security.uploads.SafeDocumentForm"
 TAGGIT_CASE_INSENSITIVE = True
 
-# Background work: the immediate backend runs tasks after the transaction commits,
-# in the process that enqueued them; many-node setups swap in a queue backend.
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Background work (sahafa.background): tasks on the "background" queue run on a
+# worker thread after their transaction commits; the rest run at once.
+TASKS = {
+    "default": {
+        "BACKEND": "sahafa.background.BackgroundThreadBackend",
+        "QUEUES": ["default", "background"],
+    }
+}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -12,7 +12,7 @@ from sahafa.settings import *  # noqa: E402,F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 if not os.environ.get("SAHAFA_CACHE_URL"):
     CACHES = {
-        **CACHES,
+        **CACHES,  # noqa: F405
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "sahafa-test",
@@ -22,5 +22,11 @@ STORAGES = {
     "default": {"BACKEND": "sahafa.newsroom.security.storage.SafeNameFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Immediate: background tasks run inside the test, so their effects can be asserted.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+        "QUEUES": ["default", "background"],
+    }
+}
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - WhiteNoise warns about a missing folder

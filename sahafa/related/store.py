@@ -226,6 +226,11 @@ def refresh(article_ids: Iterable[int]) -> set[int]:
     return changed
 
 
+def indexed_count() -> int:
+    """How many articles the engine holds."""
+    return ArticleProfile.objects.count()
+
+
 def rebuild(progress: Callable[[Iterable, int, str], Iterable] | None = None) -> int:
     """Recompute everything from the live articles in one pass; return the article count.
 

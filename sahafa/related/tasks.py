@@ -28,10 +28,20 @@ def _announce(changed: set[int]) -> None:
         content_changed.send(sender=ArticlePage, article_ids=[], kind=RELATED_KIND)
 
 
-@task()
+# Above this many changed articles (an archive import), or a fifth of the site,
+# one full rebuild in memory is faster than refreshing each article and its
+# neighbours in turn.
+REBUILD_THRESHOLD = 300
+
+
+@task(queue_name="background")
 def refresh_related(article_ids: list[int]) -> int:
     """Re-index ``article_ids`` and re-rank every list they enter or leave."""
     try:
+        if len(article_ids) > REBUILD_THRESHOLD or len(article_ids) * 5 > store.indexed_count():
+            store.rebuild()
+            _announce({0})
+            return len(article_ids)
         changed = store.refresh(article_ids)
     except Exception:
         logger.exception("related topics: refresh of %s failed", article_ids)
@@ -40,7 +50,7 @@ def refresh_related(article_ids: list[int]) -> int:
     return len(changed)
 
 
-@task()
+@task(queue_name="background")
 def rerank_related(article_ids: list[int]) -> int:
     """Re-rank the stored lists of ``article_ids`` (an article they showed is gone)."""
     try:

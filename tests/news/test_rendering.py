@@ -1,6 +1,6 @@
 """Arabic presentation details and bounded query counts on listing pages."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from django.template import Context, Template
@@ -21,7 +21,7 @@ def test_latin_names_and_numbers_are_isolated_inside_arabic():
 
 
 def test_dates_follow_the_outlets_conventions(outlet):
-    when = datetime(2025, 3, 1, 9, 0, tzinfo=timezone.utc)
+    when = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
     assert render("{% arabic_date when %}", when=when, outlet=outlet).startswith("١ مارس ٢٠٢٥")
     outlet.digits, outlet.month_names = "western", "levantine"
     assert render("{% arabic_date when %}", when=when, outlet=outlet).startswith("1 آذار 2025")

@@ -15,6 +15,7 @@ from django.utils import timezone
 from wagtail.images.models import Image
 
 from ..models import Author, HomePage, HomePageFeature, OutletSettings, TickerItem
+from ..signals import batched_changes
 from ..structure import create_article, ensure_home, ensure_section
 from .images import illustration
 
@@ -77,6 +78,12 @@ def body_blocks(blocks: list[dict], seed: int) -> list[tuple[str, object]]:
 
 
 def load_demo(stdout=None) -> dict[str, int]:
+    """Load everything; search and related topics get one event at the end."""
+    with batched_changes():
+        return _load_demo()
+
+
+def _load_demo() -> dict[str, int]:
     content = json.loads(CONTENT.read_text(encoding="utf-8"))
     counts = {"sections": 0, "authors": 0, "articles": 0, "ticker": 0}
     outlet_data = content["outlet"]

@@ -22,6 +22,8 @@ from datetime import datetime, time, timedelta
 from django.db import connections, transaction
 from django.utils import timezone
 
+from sahafa.arabic import protected_words
+
 from ..documents import SearchDocument, SearchHit
 from ..query import index_terms, tsquery, tsvector_literal
 from .base import FIELD_WEIGHTS, RECENCY_BOOST, RECENCY_DAYS, BaseSearchBackend
@@ -34,14 +36,14 @@ RANK_WEIGHTS = "{%s}" % ",".join(  # noqa: UP031 - a PostgreSQL array literal
 )
 
 
-def document_vectors(d: SearchDocument) -> tuple[str, str]:
+def document_vectors(d: SearchDocument, names: frozenset[str]) -> tuple[str, str]:
     """(head, document): the vector of everything but the body, and of everything."""
     head = [
-        (index_terms(d.title), "A"),
-        (index_terms(f"{d.kicker}\n{d.standfirst}"), "B"),
-        (index_terms("\n".join([*d.tags, *d.authors, d.section])), "C"),
+        (index_terms(d.title, names), "A"),
+        (index_terms(f"{d.kicker}\n{d.standfirst}", names), "B"),
+        (index_terms("\n".join([*d.tags, *d.authors, d.section]), names), "C"),
     ]
-    return tsvector_literal(head), tsvector_literal([*head, (index_terms(d.body), "D")])
+    return tsvector_literal(head), tsvector_literal([*head, (index_terms(d.body, names), "D")])
 
 
 class PostgresSearchBackend(BaseSearchBackend):
@@ -64,6 +66,7 @@ class PostgresSearchBackend(BaseSearchBackend):
         return written
 
     def _write(self, documents: list[SearchDocument]) -> int:
+        names = protected_words()  # once per batch, not once per field
         rows = [
             (
                 d.id,
@@ -73,7 +76,7 @@ class PostgresSearchBackend(BaseSearchBackend):
                 d.published_at,
                 d.embargo_until,
                 d.facets(),
-                *document_vectors(d),
+                *document_vectors(d, names),
             )
             for d in documents
         ]

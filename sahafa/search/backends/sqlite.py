@@ -24,6 +24,8 @@ from django.core import checks
 from django.db import connections, transaction
 from django.utils import timezone
 
+from sahafa.arabic import protected_words
+
 from ..documents import SearchDocument, SearchHit
 from ..query import fts5_match, index_terms
 from .base import FIELD_WEIGHTS, RECENCY_BOOST, RECENCY_DAYS, BaseSearchBackend
@@ -64,6 +66,7 @@ class SQLiteSearchBackend(BaseSearchBackend):
 
     def _rows(self, documents: Iterable[SearchDocument]):
         entries, fts = [], []
+        names = protected_words()  # once per batch, not once per field
         for d in documents:
             entries.append(
                 (
@@ -78,10 +81,10 @@ class SQLiteSearchBackend(BaseSearchBackend):
             fts.append(
                 (
                     d.id,
-                    _text(index_terms(d.title)),
-                    _text(index_terms(f"{d.kicker}\n{d.standfirst}")),
-                    _text(index_terms(d.body)),
-                    _text(index_terms("\n".join([*d.tags, *d.authors, d.section]))),
+                    _text(index_terms(d.title, names)),
+                    _text(index_terms(f"{d.kicker}\n{d.standfirst}", names)),
+                    _text(index_terms(d.body, names)),
+                    _text(index_terms("\n".join([*d.tags, *d.authors, d.section]), names)),
                     " ".join(d.facets()),
                 )
             )
