@@ -61,7 +61,9 @@ class BackgroundThreadBackend(ImmediateBackend):
     def _submit(self, result: TaskResult) -> None:
         with self._lock:
             if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._work, name="sahafa-background", daemon=True)
+                self._thread = threading.Thread(
+                    target=self._work, name="sahafa-background", daemon=True
+                )
                 self._thread.start()
                 atexit.register(self.drain)
         self._pending.put(result)
@@ -73,7 +75,11 @@ class BackgroundThreadBackend(ImmediateBackend):
                 close_old_connections()
                 self._execute_task(result)
                 if result.status == TaskResultStatus.FAILED:
-                    logger.error("background task %s failed: %s", result.task.name, result.errors[-1].traceback)
+                    logger.error(
+                        "background task %s failed: %s",
+                        result.task.name,
+                        result.errors[-1].traceback,
+                    )
             except Exception:  # a broken task must not stop the runner
                 logger.exception("background task %s crashed", result.task.name)
             finally:
