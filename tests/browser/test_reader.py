@@ -87,3 +87,19 @@ def test_public_pages_meet_the_csp_without_errors(page, demo_server):
     page.goto(demo_server + "/")
     page.wait_for_timeout(500)
     assert not [e for e in errors if "Content Security Policy" in e]
+
+
+def test_search_from_the_header_finds_stories_whatever_the_prefix(page, demo_server):
+    page.goto(demo_server + "/")
+    page.fill("#site-search", "وبالمفاوضات")
+    page.locator(".search-form button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "/search/" in page.url
+    assert page.locator("meta[name=robots]").get_attribute("content").startswith("noindex")
+    results = page.locator(".search-results li")
+    assert results.count() >= 1
+    assert page.locator(".search-results mark").count() >= 1
+    screenshot(page, "search")
+    results.first.locator(".card-title a").click()
+    page.wait_for_load_state()
+    assert page.locator("h1#article-title").inner_text().strip()
