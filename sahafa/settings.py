@@ -141,6 +141,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django.contrib.humanize",  # its Arabic catalogue: the admin's "منذ ٥ دقائق"
 ]
 
 MIDDLEWARE = [

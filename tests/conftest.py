@@ -79,3 +79,20 @@ def make_article(politics):
             )
 
     return make
+
+
+@pytest.fixture
+def local_cache(settings):
+    """An in-process cache, for tests that move the clock (a Redis server keeps real time)."""
+    from django.core.cache import cache
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "clock",
+        },
+    }
+    cache.clear()
+    yield
+    cache.clear()

@@ -116,7 +116,8 @@ def test_article_goes_from_reporter_through_section_editor_to_readers(browser, d
     # 2. The section editor finds it on the dashboard and returns it with a comment.
     with signed_in(browser, base, "section_editor") as page:
         page.goto(base + "/admin/")
-        page.locator(f"a[href='/admin/pages/{page_id}/edit/']").first.click()
+        awaiting_review = page.locator("section[id^='awaiting-review']")
+        awaiting_review.locator(f"td.title a[href='/admin/pages/{page_id}/edit/']").click()
         page.wait_for_url(edit_url)
         press_footer_action(page, "button[data-workflow-action-name='reject']")
         modal = page.locator(".modal")
@@ -146,7 +147,9 @@ def test_article_goes_from_reporter_through_section_editor_to_readers(browser, d
     with signed_in(browser, base, "section_editor") as page:
         page.goto(edit_url)
         assert page.eval_on_selector("#id_standfirst", "el => el.value") == fixed_standfirst
-        approve = "button[data-workflow-action-name='approve']:not([data-workflow-action-modal-url])"
+        approve = (
+            "button[data-workflow-action-name='approve']:not([data-workflow-action-modal-url])"
+        )
         press_footer_action(page, approve)
         page.wait_for_url(lambda url: url != edit_url)
         assert page.locator(".messages .success").count() == 1
@@ -154,7 +157,8 @@ def test_article_goes_from_reporter_through_section_editor_to_readers(browser, d
     # 5. Readers see it in the section and on its own page, with the fixed standfirst.
     with fresh_page(browser) as page:
         page.goto(section["url"])
-        link = page.locator("a", has_text=title).first
+        # The section's own listing, not the moving ticker above it.
+        link = page.locator(".card-grid .card-title a", has_text=title)
         expect(link).to_be_visible()
         link.click()
         page.wait_for_url(article_url)

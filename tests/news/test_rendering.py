@@ -51,7 +51,9 @@ def queries_for(client, path: str) -> int:
     return len(captured.captured_queries)
 
 
-def test_listing_pages_make_a_bounded_number_of_queries(client, outlet, make_article, politics, settings):
+def test_listing_pages_make_a_bounded_number_of_queries(
+    client, outlet, make_article, politics, settings
+):
     settings.SAHAFA_PAGE_CACHE_SECONDS = 0
     for i in range(8):
         make_article(f"خبر قصير رقم {i}", tags=["اختبار"])

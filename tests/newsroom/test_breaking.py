@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from django.test import TestCase
 
-pytestmark = pytest.mark.django_db
+# These tests move the clock: an in-process cache follows it, a Redis server does not.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("local_cache")]
 
 SITE_JS = Path(__file__).resolve().parents[2] / "sahafa" / "news" / "static" / "news" / "site.js"
 

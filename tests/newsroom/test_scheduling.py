@@ -17,7 +17,8 @@ from django.test import TestCase
 
 from sahafa.newsroom import scheduling
 
-pytestmark = pytest.mark.django_db
+# These tests move the clock: an in-process cache follows it, a Redis server does not.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("local_cache")]
 
 START = dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.UTC)
 

@@ -9,7 +9,8 @@ import time_machine
 from django.core.cache import cache
 from django.test import Client
 
-pytestmark = pytest.mark.django_db
+# These tests move the clock: an in-process cache follows it, a Redis server does not.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("local_cache")]
 
 PASSWORD = "kalima-sirr-2026"
 
