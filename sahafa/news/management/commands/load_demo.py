@@ -9,6 +9,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         counts = load_demo()
         self.stdout.write(
-            "demo: created {sections} sections checked, {authors} authors, {articles} articles, "
+            "demo: {sections} sections; new: {authors} authors, {articles} articles, "
             "{ticker} ticker items".format(**counts)
         )
