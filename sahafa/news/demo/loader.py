@@ -136,7 +136,8 @@ def _load_demo() -> dict[str, int]:
         create_article(
             sections[data["section"]],
             title=data["title"],
-            kicker=data.get("kicker", ""),
+            # The breaking badge already says «عاجل»; a kicker saying it again is noise.
+            kicker="" if data.get("breaking") and data.get("kicker") == "عاجل" else data.get("kicker", ""),
             standfirst=data.get("standfirst", ""),
             lead_image=lead,
             lead_caption=data.get("lead_caption", ""),
@@ -153,7 +154,7 @@ def _load_demo() -> dict[str, int]:
 
     for data in content.get("ticker", []):
         _item, created = TickerItem.objects.get_or_create(
-            text=data["text"],
+            text=strip_breaking_prefix(data["text"]) if data.get("breaking", True) else data["text"],
             defaults={
                 "is_breaking": data.get("breaking", True),
                 "priority": data.get("priority", 5),
@@ -163,6 +164,14 @@ def _load_demo() -> dict[str, int]:
 
     feature_home(home)
     return counts
+
+
+def strip_breaking_prefix(text: str) -> str:
+    """«عاجل: …» → «…»: the ticker shows its own «عاجل» badge."""
+    for prefix in ("عاجل:", "عاجل :", "عاجل -"):
+        if text.startswith(prefix):
+            return text[len(prefix) :].strip()
+    return text
 
 
 def feature_home(home: HomePage) -> None:
