@@ -15,9 +15,10 @@ Optional features raise ``NotImplementedError("This backend does not support …
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import datetime
+from typing import TypeVar
 
 from django.core.checks import CheckMessage
 
@@ -34,6 +35,20 @@ MAX_LIMIT = 100
 MAX_OFFSET = 1000
 #: Totals are exact up to here; above it results say "more than COUNT_LIMIT".
 COUNT_LIMIT = 1000
+
+T = TypeVar("T")
+
+
+def batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """``items`` in lists of at most ``size`` (itertools.batched arrives in 3.12)."""
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 class BaseSearchBackend:

@@ -26,7 +26,7 @@ from sahafa.arabic import protected_words
 
 from ..documents import SearchDocument, SearchHit
 from ..query import index_terms, tsquery, tsvector_literal
-from .base import FIELD_WEIGHTS, RECENCY_BOOST, RECENCY_DAYS, BaseSearchBackend
+from .base import FIELD_WEIGHTS, RECENCY_BOOST, RECENCY_DAYS, BaseSearchBackend, batches
 
 _BATCH = 500
 # ts_rank takes weights for {D, C, B, A}, each at most 1: the field weights scaled.
@@ -54,16 +54,7 @@ class PostgresSearchBackend(BaseSearchBackend):
         return connections[self.database]
 
     def index_documents(self, documents: Iterable[SearchDocument]) -> int:
-        written = 0
-        batch: list[SearchDocument] = []
-        for doc in documents:
-            batch.append(doc)
-            if len(batch) >= _BATCH:
-                written += self._write(batch)
-                batch = []
-        if batch:
-            written += self._write(batch)
-        return written
+        return sum(self._write(batch) for batch in batches(documents, _BATCH))
 
     def _write(self, documents: list[SearchDocument]) -> int:
         names = protected_words()  # once per batch, not once per field

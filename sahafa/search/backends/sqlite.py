@@ -28,7 +28,7 @@ from sahafa.arabic import protected_words
 
 from ..documents import SearchDocument, SearchHit
 from ..query import fts5_match, index_terms
-from .base import FIELD_WEIGHTS, RECENCY_BOOST, RECENCY_DAYS, BaseSearchBackend
+from .base import FIELD_WEIGHTS, RECENCY_BOOST, RECENCY_DAYS, BaseSearchBackend, batches
 
 COLUMNS = ("title", "lead", "body", "meta")
 HEAD_COLUMNS = ("title", "lead", "meta")
@@ -91,16 +91,7 @@ class SQLiteSearchBackend(BaseSearchBackend):
         return entries, fts
 
     def index_documents(self, documents: Iterable[SearchDocument]) -> int:
-        written = 0
-        batch: list[SearchDocument] = []
-        for doc in documents:
-            batch.append(doc)
-            if len(batch) >= _BATCH:
-                written += self._write(batch)
-                batch = []
-        if batch:
-            written += self._write(batch)
-        return written
+        return sum(self._write(batch) for batch in batches(documents, _BATCH))
 
     def _write(self, documents: list[SearchDocument]) -> int:
         entries, fts = self._rows(documents)
