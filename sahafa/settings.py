@@ -78,6 +78,11 @@ def _database() -> dict:
         raise ImproperlyConfigured(
             "SAHAFA_DATABASE_URL is not a valid database URL: unknown scheme"
         )
+    if "postgresql" in config["ENGINE"]:
+        # PostgreSQL's JIT compiles any query it estimates as costly — a common
+        # search word at scale — adding tens of milliseconds to short queries.
+        options = config.setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c jit=off".strip()
     return config
 
 

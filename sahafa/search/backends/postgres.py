@@ -29,6 +29,8 @@ from ..query import index_terms, tsquery, tsvector_literal
 from .base import FIELD_WEIGHTS, RECENCY_BOOST, RECENCY_DAYS, BaseSearchBackend, batches
 
 _BATCH = 500
+# How many of the newest matching articles a query ranks (see _hits).
+RANK_CANDIDATES = 2000
 # ts_rank takes weights for {D, C, B, A}, each at most 1: the field weights scaled.
 _TOP = max(FIELD_WEIGHTS.values())
 RANK_WEIGHTS = "{%s}" % ",".join(  # noqa: UP031 - a PostgreSQL array literal
@@ -136,16 +138,27 @@ class PostgresSearchBackend(BaseSearchBackend):
         where, params = self._where(filters, now, head_only)
         # Head-only ranking reads the small head vector, never the (TOASTed) body.
         vector = "e.head" if head_only else "e.document"
-        sql = (
+        # A very common word matches tens of thousands of articles; ranking every
+        # one of them is what made one-word queries slow at scale. Only the newest
+        # RANK_CANDIDATES matches are ranked (recency is part of the score anyway);
+        # the planner can then walk the published_at index and stop early.
+        candidates = max(RANK_CANDIDATES, offset + limit)
+        inner = (
             "SELECT e.id, e.title, e.external_id, e.published_at, "  # noqa: S608 - values bound
-            f"ts_rank(%s::float4[], {vector}, q.q, 1) * (1.0 + %s / (1.0 + greatest(0.0, "
-            "extract(epoch FROM (%s - coalesce(e.published_at, 'epoch'::timestamptz))) / %s))) "
-            "AS score FROM search_entry e, CAST(%s AS tsquery) AS q(q) "
-            f"WHERE {where} ORDER BY score DESC, e.id DESC LIMIT %s OFFSET %s"
+            f"{vector} AS vec FROM search_entry e, CAST(%s AS tsquery) AS q(q) "
+            f"WHERE {where} ORDER BY e.published_at DESC NULLS LAST LIMIT %s"
         )
-        head = [RANK_WEIGHTS, RECENCY_BOOST, now, RECENCY_DAYS * 86400, tsquery(query)]
+        sql = (
+            "SELECT c.id, c.title, c.external_id, c.published_at, "  # noqa: S608 - values bound
+            "ts_rank(%s::float4[], c.vec, q.q, 1) * (1.0 + %s / (1.0 + greatest(0.0, "
+            "extract(epoch FROM (%s - coalesce(c.published_at, 'epoch'::timestamptz))) / %s))) "
+            f"AS score FROM ({inner}) AS c, CAST(%s AS tsquery) AS q(q) "
+            "ORDER BY score DESC, c.id DESC LIMIT %s OFFSET %s"
+        )
+        ranking = [RANK_WEIGHTS, RECENCY_BOOST, now, RECENCY_DAYS * 86400]
+        matching = [tsquery(query), *params, candidates]
         with self.connection.cursor() as cursor:
-            cursor.execute(sql, [*head, *params, limit, offset])
+            cursor.execute(sql, [*ranking, *matching, tsquery(query), limit, offset])
             rows = cursor.fetchall()
         return [
             SearchHit(
