@@ -137,7 +137,9 @@ def _load_demo() -> dict[str, int]:
             sections[data["section"]],
             title=data["title"],
             # The breaking badge already says «عاجل»; a kicker saying it again is noise.
-            kicker="" if data.get("breaking") and data.get("kicker") == "عاجل" else data.get("kicker", ""),
+            kicker=""
+            if data.get("breaking") and data.get("kicker") == "عاجل"
+            else data.get("kicker", ""),
             standfirst=data.get("standfirst", ""),
             lead_image=lead,
             lead_caption=data.get("lead_caption", ""),
@@ -154,7 +156,9 @@ def _load_demo() -> dict[str, int]:
 
     for data in content.get("ticker", []):
         _item, created = TickerItem.objects.get_or_create(
-            text=strip_breaking_prefix(data["text"]) if data.get("breaking", True) else data["text"],
+            text=strip_breaking_prefix(data["text"])
+            if data.get("breaking", True)
+            else data["text"],
             defaults={
                 "is_breaking": data.get("breaking", True),
                 "priority": data.get("priority", 5),
