@@ -56,6 +56,9 @@ def signed_in(browser, base: str, username: str) -> Iterator:
 def press_footer_action(page, selector: str) -> None:
     """Click an action of the editor's footer, opening its «more actions» menu when the
     action is not the primary button (which one is primary depends on the user's rights)."""
+    # Wagtail's editor wires its menus once its scripts have loaded; on a busy
+    # machine a click before that opens nothing.
+    page.wait_for_load_state("networkidle")
     button = page.locator(selector)
     if not button.is_visible():
         page.locator("nav.actions--primary [data-w-dropdown-target='toggle']").click()
@@ -99,7 +102,11 @@ def test_article_goes_from_reporter_through_section_editor_to_readers(browser, d
         # A reporter may not publish: submitting for approval is all the menu offers.
         assert page.locator("button[name='action-publish']").count() == 0
         press_footer_action(page, "button[name='action-submit']")
-        page.wait_for_url(lambda url: "/add/" not in url)
+        try:
+            page.wait_for_url(lambda url: "/add/" not in url)
+        except Exception:
+            screenshot(page, "workflow-submit-failed")  # what the reporter saw instead
+            raise
         assert page.locator(".messages .success").count() == 1
         edit_path = submitted_edit_url(page)
         page_id = int(re.search(r"/pages/(\d+)/edit/", edit_path)[1])
