@@ -172,7 +172,18 @@ class PostgresSearchBackend(BaseSearchBackend):
         ]
 
     def _count(self, query, filters, now, cap):
-        where, params = self._where(filters, now or timezone.now(), head_only=False)
+        now = now or timezone.now()
+        if not (query.excluded or query.excluded_phrases):
+            # Every head match is a document match (the document vector holds the
+            # head): when the small head vectors already reach the cap, the large
+            # posting lists of the body need not be read at all.
+            head = self._count_matches(query, filters, now, cap, head_only=True)
+            if head >= cap:
+                return head
+        return self._count_matches(query, filters, now, cap, head_only=False)
+
+    def _count_matches(self, query, filters, now, cap, *, head_only: bool) -> int:
+        where, params = self._where(filters, now, head_only=head_only)
         sql = (
             "SELECT count(*) FROM (SELECT 1 FROM search_entry e, CAST(%s AS tsquery) AS q(q) "  # noqa: S608
             f"WHERE {where} LIMIT %s) AS matches"
