@@ -95,52 +95,13 @@ def synthetic(rows: list[dict], size: int, rng: random.Random):
 def load_synthetic(index) -> None:
     from django.db import connection, transaction
 
-    from sahafa.related.models import ArticleProfile, CorpusStat, Posting, TermStat
+    from sahafa.related import store
 
     connection.close()  # a fresh connection, outside any transaction, so the switch applies
     if not connection.disable_constraint_checking():
         raise SystemExit("could not switch off foreign-key checks")
     with transaction.atomic():
-        CorpusStat.objects.update_or_create(
-            pk=1,
-            defaults={
-                "documents": index.stats.documents,
-                "total_length": sum(p.length for p in index.profiles.values()),
-            },
-        )
-        TermStat.objects.bulk_create(
-            (TermStat(term=t, df=n) for t, n in index.stats.df.items()), batch_size=5000
-        )
-        ArticleProfile.objects.bulk_create(
-            (
-                ArticleProfile(
-                    article_id=p.key,
-                    day=p.candidate.day,
-                    section_id=p.candidate.section,
-                    authors=list(p.candidate.authors),
-                    length=p.length,
-                    terms=" ".join(sorted(p.tf)),
-                    signature=index.signatures[p.key],
-                    fingerprint=list(p.candidate.fingerprint),
-                )
-                for p in index.profiles.values()
-            ),
-            batch_size=2000,
-        )
-        Posting.objects.bulk_create(
-            (
-                Posting(
-                    term=t,
-                    article_id=p.key,
-                    weight=w,
-                    day=p.candidate.day,
-                    section_id=p.candidate.section,
-                )
-                for p in index.profiles.values()
-                for t, w in index.signatures[p.key].items()
-            ),
-            batch_size=10000,
-        )
+        store.write_index(index)
     # Checks stay off for the run: the timed work writes lists that point at synthetic ids.
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")

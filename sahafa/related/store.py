@@ -251,52 +251,59 @@ def rebuild(progress: Callable[[Iterable, int, str], Iterable] | None = None) ->
         Posting.objects.all().delete()
         ArticleProfile.objects.all().delete()
         TermStat.objects.all().delete()
-        CorpusStat.objects.update_or_create(
-            pk=1,
-            defaults={
-                "documents": index.stats.documents,
-                "total_length": sum(p.length for p in profiles),
-            },
-        )
-        TermStat.objects.bulk_create(
-            (TermStat(term=t, df=n) for t, n in index.stats.df.items()), batch_size=BATCH
-        )
-        ArticleProfile.objects.bulk_create(
-            (
-                ArticleProfile(
-                    article_id=p.key,
-                    day=p.candidate.day,
-                    section_id=p.candidate.section,
-                    authors=list(p.candidate.authors),
-                    length=p.length,
-                    terms=" ".join(sorted(p.tf)),
-                    signature=index.signatures[p.key],
-                    fingerprint=list(p.candidate.fingerprint),
-                )
-                for p in profiles
-            ),
-            batch_size=BATCH,
-        )
-        Posting.objects.bulk_create(
-            (
-                Posting(
-                    term=t,
-                    article_id=p.key,
-                    weight=w,
-                    day=p.candidate.day,
-                    section_id=p.candidate.section,
-                )
-                for p in profiles
-                for t, w in index.signatures[p.key].items()
-            ),
-            batch_size=BATCH * 5,
-        )
-        RelatedArticle.objects.bulk_create(
-            (
-                RelatedArticle(source_id=pk, target_id=s.key, rank=n, score=round(s.score, 6))
-                for pk, ranked in lists.items()
-                for n, s in enumerate(ranked, start=1)
-            ),
-            batch_size=BATCH * 5,
-        )
+        write_index(index, lists)
     return total
+
+
+def write_index(index: MemoryIndex, lists: Mapping[int, Sequence[Scored]] | None = None) -> None:
+    """Write an in-memory index (and, when given, the ranked lists) into the engine's
+    tables, which the caller has emptied; used by :func:`rebuild` and the speed bench."""
+    profiles = list(index.profiles.values())
+    CorpusStat.objects.update_or_create(
+        pk=1,
+        defaults={
+            "documents": index.stats.documents,
+            "total_length": sum(p.length for p in profiles),
+        },
+    )
+    TermStat.objects.bulk_create(
+        (TermStat(term=t, df=n) for t, n in index.stats.df.items()), batch_size=BATCH
+    )
+    ArticleProfile.objects.bulk_create(
+        (
+            ArticleProfile(
+                article_id=p.key,
+                day=p.candidate.day,
+                section_id=p.candidate.section,
+                authors=list(p.candidate.authors),
+                length=p.length,
+                terms=" ".join(sorted(p.tf)),
+                signature=index.signatures[p.key],
+                fingerprint=list(p.candidate.fingerprint),
+            )
+            for p in profiles
+        ),
+        batch_size=BATCH,
+    )
+    Posting.objects.bulk_create(
+        (
+            Posting(
+                term=t,
+                article_id=p.key,
+                weight=w,
+                day=p.candidate.day,
+                section_id=p.candidate.section,
+            )
+            for p in profiles
+            for t, w in index.signatures[p.key].items()
+        ),
+        batch_size=BATCH * 5,
+    )
+    RelatedArticle.objects.bulk_create(
+        (
+            RelatedArticle(source_id=pk, target_id=s.key, rank=n, score=round(s.score, 6))
+            for pk, ranked in (lists or {}).items()
+            for n, s in enumerate(ranked, start=1)
+        ),
+        batch_size=BATCH * 5,
+    )
