@@ -6,7 +6,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install.sh --test
-eval "$(scripts/services.sh | sed 's/^/export /')"
+services_env=$(scripts/services.sh)
+while IFS= read -r line; do
+  if [[ "$line" =~ ^SAHAFA_[A-Z_]+= ]]; then export "${line?}"; fi
+done <<<"$services_env"
+: "${SAHAFA_TEST_POSTGRES_URL:?services.sh did not report PostgreSQL}"
 
 mkdir -p test-artifacts
 .venv/bin/ruff check sahafa tests bench
