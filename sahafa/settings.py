@@ -13,6 +13,10 @@ Variables (all optional):
 - ``SAHAFA_ALLOWED_HOSTS``: comma-separated host names (default: localhost names).
 - ``SAHAFA_BASE_URL``: the public address, used in feeds, sitemaps and admin e-mails.
 - ``SAHAFA_HTTPS``: ``1`` when served over HTTPS (secure cookies, HSTS).
+- ``SAHAFA_EMAIL_URL``: ``smtp://user:pass@host:587`` (STARTTLS), ``smtps://…:465``
+  (TLS), ``console://`` (the default: mails are printed) or ``dummy://``.
+- ``SAHAFA_FROM_EMAIL``: sender of outgoing mail; ``SAHAFA_NOTIFICATION_FROM_EMAIL``:
+  sender of the newsroom's workflow notifications (default: the former).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -103,6 +108,33 @@ def _cache() -> dict:
         "LOCATION": url,
         "KEY_PREFIX": "sahafa",
     }
+
+
+def _email() -> dict:
+    """Django's EMAIL_* settings from SAHAFA_EMAIL_URL (console output when unset)."""
+    url = urlsplit(os.environ.get("SAHAFA_EMAIL_URL", "").strip() or "console://")
+    backends = {
+        "console": "django.core.mail.backends.console.EmailBackend",
+        "dummy": "django.core.mail.backends.dummy.EmailBackend",
+        "smtp": "django.core.mail.backends.smtp.EmailBackend",
+        "smtps": "django.core.mail.backends.smtp.EmailBackend",
+    }
+    if url.scheme not in backends:
+        raise ImproperlyConfigured(
+            "SAHAFA_EMAIL_URL must be smtp://, smtps://, console:// or dummy://"
+        )
+    config = {"EMAIL_BACKEND": backends[url.scheme]}
+    if url.scheme.startswith("smtp"):
+        config.update(
+            EMAIL_HOST=url.hostname or "localhost",
+            EMAIL_PORT=url.port or (465 if url.scheme == "smtps" else 587),
+            EMAIL_HOST_USER=unquote(url.username or ""),
+            EMAIL_HOST_PASSWORD=unquote(url.password or ""),
+            EMAIL_USE_SSL=url.scheme == "smtps",
+            EMAIL_USE_TLS=url.scheme == "smtp" and url.port != 25,
+            EMAIL_TIMEOUT=20,
+        )
+    return config
 
 
 SECRET_KEY = _secret_key()
@@ -241,6 +273,15 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 WAGTAIL_SITE_NAME = "صحافة"
 WAGTAILADMIN_BASE_URL = BASE_URL
+globals().update(_email())
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "SAHAFA_FROM_EMAIL", f"noreply@{urlsplit(BASE_URL).hostname or 'localhost'}"
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Workflow mails (submitted / approved / returned with a comment) come from Wagtail.
+WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = os.environ.get(
+    "SAHAFA_NOTIFICATION_FROM_EMAIL", DEFAULT_FROM_EMAIL
+)
 WAGTAIL_ALLOW_UNICODE_SLUGS = True
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False

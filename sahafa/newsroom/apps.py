@@ -9,14 +9,15 @@ class NewsroomConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from sahafa.news.models import ArticlePage
+        from sahafa.news.models import ArticlePage, HomePage, SectionPage
 
         from . import signal_handlers
-        from .forms import ArticlePageForm
+        from .forms import ArticlePageForm, SanitisedPageForm
 
         # Wagtail wants a class here, and news cannot import newsroom (newsroom builds
         # on news); the admin builds its form classes lazily, after ready().
         ArticlePage.base_form_class = ArticlePageForm
+        HomePage.base_form_class = SectionPage.base_form_class = SanitisedPageForm
         signal_handlers.connect()
 
         from . import security

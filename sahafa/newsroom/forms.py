@@ -1,4 +1,5 @@
-"""The article editor's form: tags are checked for near-duplicates before they exist."""
+"""The page editor's forms: what they produce is sanitised before anything renders it,
+and an article's tags are checked for near-duplicates before they exist."""
 
 from __future__ import annotations
 
@@ -10,10 +11,26 @@ from sahafa.arabic import normalize
 from sahafa.news.models import HomePageFeature
 
 from .roles import ADMINISTRATOR, EDITOR_IN_CHIEF, has_role
+from .security.signal_handlers import sanitize_page
 from .tags import near_duplicates
 
 
-class ArticlePageForm(WagtailAdminPageForm):
+class SanitisedPageForm(WagtailAdminPageForm):
+    """Cleans the page it builds, saved or not.
+
+    Sanitising on save (``pre_save``) never sees two things built from this form: the
+    admin preview, which renders the unsaved instance, and the draft revision, which
+    Wagtail serialises before saving the page (and which «view draft» and the
+    reviewers' preview render). Both go through the same cleaning here.
+    """
+
+    def save(self, commit=True):
+        page = super().save(commit=commit)
+        sanitize_page(type(page), page)
+        return page
+
+
+class ArticlePageForm(SanitisedPageForm):
     """Asks «هل تقصد: …؟» when a new tag is a spelling variant of an existing one."""
 
     confirm_new_tags = forms.BooleanField(

@@ -92,6 +92,9 @@ class SectionApprovalTask(Task):
             return review_actions()
         return []
 
+    def on_action(self, task_state, user, action_name, **kwargs):
+        return refuse_or_act(super(), task_state, user, action_name, **kwargs)
+
     def get_task_states_user_can_moderate(self, user, **kwargs):
         states = self.task_states.filter(status=TaskState.STATUS_IN_PROGRESS).select_related(
             "workflow_state"
@@ -140,6 +143,9 @@ class ChiefApprovalTask(Task):
     def get_actions(self, obj, user):
         return review_actions() if self.user_can_review(user) else []
 
+    def on_action(self, task_state, user, action_name, **kwargs):
+        return refuse_or_act(super(), task_state, user, action_name, **kwargs)
+
     def get_task_states_user_can_moderate(self, user, **kwargs):
         if self.user_can_review(user):
             return self.task_states.filter(status=TaskState.STATUS_IN_PROGRESS)
@@ -162,6 +168,19 @@ def review_actions():
         ("approve", _("موافقة"), False),
         ("approve", _("موافقة مع تعليق"), True),
     ]
+
+
+def refuse_or_act(task, task_state, user, action_name, **kwargs):
+    """Wagtail's ``on_action``, except that an approval which would publish an article
+    under embargo is refused before anything changes: the task stays in progress, to
+    be approved once the embargo lifts. Returns the URL Wagtail redirects to, if any."""
+    from .workflow import refuse_approval_under_embargo
+
+    if action_name == "approve":
+        refused_url = refuse_approval_under_embargo(task_state)
+        if refused_url:
+            return refused_url
+    return task.on_action(task_state, user, action_name, **kwargs)
 
 
 def skip(task: Task, workflow_state) -> TaskState:

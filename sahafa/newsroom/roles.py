@@ -16,6 +16,8 @@ permissions of a group that already exists (administrators may have edited them)
 
 from __future__ import annotations
 
+import re
+
 from django.apps import apps as global_apps
 from django.utils.translation import gettext_lazy as _
 
@@ -207,6 +209,24 @@ def ensure_section_groups(section, apps=global_apps) -> dict[str, object]:
             )
         groups[role] = group
     return groups
+
+
+def rename_section_groups(section, old_title: str, apps=global_apps) -> None:
+    """After ``section`` was renamed from ``old_title``: its groups that still carry the
+    name made from the old title take the new one (same rows, so same members and
+    permissions). A name an administrator chose is left alone."""
+    RoleGroup = apps.get_model("newsroom", "RoleGroup")
+    for link in RoleGroup.objects.filter(section_id=section.pk).select_related("group"):
+        pattern = SECTION_GROUP_NAMES.get(link.role)
+        if pattern is None:
+            continue
+        old_name = pattern.format(section=old_title)
+        name = link.group.name
+        # free_group_name() may have added " (2)" to a clashing name.
+        if name != old_name and not re.fullmatch(re.escape(old_name) + r" \(\d+\)", name):
+            continue
+        link.group.name = free_group_name(apps, pattern.format(section=section.title))
+        link.group.save(update_fields=["name"])
 
 
 def ensure_workflow(apps=global_apps):

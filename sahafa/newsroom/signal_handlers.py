@@ -1,22 +1,39 @@
 """Connected in NewsroomConfig.ready(): section groups follow sections; publishing,
-logins and role changes go to the audit log."""
+logins and role changes go to the audit log; review steps are mailed to reviewers."""
 
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.db.models.signals import m2m_changed, post_save
-from wagtail.signals import page_published, page_unpublished
+from django.db.models.signals import m2m_changed, post_save, pre_save
+from wagtail.models import TaskState
+from wagtail.signals import page_published, page_unpublished, task_submitted
 
 from sahafa.news.models import SectionPage
 
 from . import audit
-from .roles import ensure_section_groups
+from .mail import review_submission_email_notifier
+from .roles import ensure_section_groups, rename_section_groups
 
 
-def on_section_saved(sender, instance, created, raw=False, **kwargs):
-    if not raw:
-        ensure_section_groups(instance)
+def on_section_saving(sender, instance, raw=False, **kwargs):
+    """Remember the published title, so that its groups can follow a rename."""
+    if not raw and instance.pk:
+        instance._newsroom_old_title = (
+            SectionPage.objects.filter(pk=instance.pk).values_list("title", flat=True).first()
+        )
+
+
+def on_section_saved(sender, instance, created, raw=False, update_fields=None, **kwargs):
+    if raw:
+        return
+    ensure_section_groups(instance)
+    # A draft save writes a few fields only; the title in memory is not yet the section's.
+    if update_fields is not None and "title" not in update_fields:
+        return
+    old_title = getattr(instance, "_newsroom_old_title", None)
+    if old_title and old_title != instance.title:
+        rename_section_groups(instance, old_title)
 
 
 def on_published(sender, instance, revision=None, **kwargs):
@@ -70,12 +87,20 @@ def on_groups_changed(sender, instance, action, reverse, pk_set, **kwargs):
 
 def connect() -> None:
     User = get_user_model()
+    pre_save.connect(
+        on_section_saving, sender=SectionPage, dispatch_uid="sahafa.newsroom.section.saving"
+    )
     post_save.connect(on_section_saved, sender=SectionPage, dispatch_uid="sahafa.newsroom.section")
     page_published.connect(on_published, dispatch_uid="sahafa.newsroom.audit.published")
     page_unpublished.connect(on_unpublished, dispatch_uid="sahafa.newsroom.audit.unpublished")
     user_logged_in.connect(on_login, dispatch_uid="sahafa.newsroom.audit.login")
     user_logged_out.connect(on_logout, dispatch_uid="sahafa.newsroom.audit.logout")
     user_login_failed.connect(on_login_failed, dispatch_uid="sahafa.newsroom.audit.login_failed")
+    task_submitted.connect(
+        review_submission_email_notifier,
+        sender=TaskState,
+        dispatch_uid="sahafa.newsroom.mail.review_submitted",
+    )
     m2m_changed.connect(
         on_groups_changed, sender=User.groups.through, dispatch_uid="sahafa.newsroom.audit.groups"
     )

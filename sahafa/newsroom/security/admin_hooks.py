@@ -4,7 +4,8 @@ They live here, not in ``newsroom/wagtail_hooks.py``, so that the whole security
 layer is one package; ``hooks.register`` works the same at ``ready()`` time.
 
 - the embargo: a warning on every opening of an embargoed article in the editor;
-  publishing refused (kept as a draft) unless go-live is at or after the embargo;
+  publishing refused (kept as a draft) unless go-live is at or after the embargo,
+  and so is the approval that would publish it (the workflow stays where it was);
   the public URL of a live-but-embargoed article is a 404;
 - two-factor sign-in pages under /admin/two-factor/;
 - the scheduler's log actions, and a dashboard panel listing late runs.
@@ -26,6 +27,7 @@ from wagtail import hooks
 from wagtail.admin.ui.components import Component
 
 from sahafa.newsroom import scheduling
+from sahafa.newsroom.workflow import EMBARGO_HELD_PARAM, embargo_blocking_publication
 
 from . import two_factor
 
@@ -48,21 +50,46 @@ def embargo_message(until) -> str:
     ) % {"until": _local(until)}
 
 
+def approval_refused_message(until) -> str:
+    return _(
+        "لا يمكن النشر: الخبر محظور حتى %(until)s. لم تُسجَّل الموافقة وبقي الخبر في "
+        "مسار الموافقة؛ وافق عليه بعد انتهاء الحظر، أو حدّد «موعد النشر» عند انتهائه أو بعده."
+    ) % {"until": _local(until)}
+
+
 def warn_embargo_on_open(request, page):
-    """``before_edit_page``: every editor who opens an embargoed article sees it."""
+    """``before_edit_page``: every editor who opens an embargoed article sees it; an
+    approver sent back by a refused approval (see ``workflow.refuse_approval_under_embargo``)
+    reads why. On a POST approving from the editor, remember the task under review."""
+    if request.method == "POST":
+        if request.POST.get("workflow-action-name") == "approve":
+            state = page.current_workflow_task_state
+            request.sahafa_task_state_id = state.pk if state else None
+        return
     until = _embargo_of(page.specific)
-    if until and request.method == "GET":
+    if until and request.GET.get(EMBARGO_HELD_PARAM):
+        messages.error(request, approval_refused_message(until))
+    elif until:
         messages.warning(request, embargo_message(until))
+
+
+def report_approval_refused_in_editor(request, page):
+    """``after_edit_page``: «approve» from the editor saves the edits, then Wagtail ignores
+    the task's answer; the task still in progress after the approval means it was refused."""
+    state_id = getattr(request, "sahafa_task_state_id", None)
+    if state_id is None:
+        return
+    state = page.current_workflow_task_state
+    until = embargo_blocking_publication(page.get_latest_revision_as_object())
+    if state is not None and state.pk == state_id and until is not None:
+        messages.error(request, approval_refused_message(until))
 
 
 def refuse_publish_under_embargo(request, page):
     """``before_publish_page``: the revision is saved; publishing it is refused while
     the embargo holds, unless its go-live time is at or after the embargo."""
-    until = _embargo_of(page)
+    until = embargo_blocking_publication(page)
     if until is None:
-        return None
-    go_live = getattr(page, "go_live_at", None)
-    if go_live and go_live >= until:
         return None
     messages.error(
         request,
@@ -164,6 +191,7 @@ def register() -> None:
     _registered = True
     hooks.register("before_edit_page", warn_embargo_on_open)
     hooks.register("before_publish_page", refuse_publish_under_embargo)
+    hooks.register("after_edit_page", report_approval_refused_in_editor)
     hooks.register("before_serve_page", hide_embargoed_page)
     hooks.register("register_admin_urls", register_two_factor_urls)
     hooks.register("register_log_actions", register_scheduler_log_actions)
