@@ -2,7 +2,8 @@
 
 A throw-away SQLite site is built in a temporary ``SAHAFA_HOME``. Each format is
 loaded through ``sahafa.ingest.loader.Loader`` (parse → record → page, revision,
-log entries, one transaction per item) inside one ``batched_changes()``:
+log entries, search index; one transaction per batch of records) inside one
+``batched_changes()``:
 
 - ``text``: the shared crawled-page dumps (``raw-pages/*.txt``), each copied
   ``--copies`` times under distinct names (identity = file path, so every copy is
@@ -67,10 +68,9 @@ def timed_load(fmt: str, paths: list[str], *, fast: bool) -> dict:
     loader = Loader(LoadOptions(fast=fast))
     wall, cpu = time.perf_counter(), time.process_time()
     with batched_changes():
-        for path in paths:
-            for item in iter_records(fmt, path):
-                loader.load_one(item)
-        loader.rewrite_internal_links()
+        # The import's own path: batches of records, each indexed for search in its
+        # transaction; internal links rewritten at the end.
+        loader.load(item for path in paths for item in iter_records(fmt, path))
         stored_wall, stored_cpu = time.perf_counter() - wall, time.process_time() - cpu
     events = time.perf_counter() - wall - stored_wall
     report = loader.report

@@ -1,19 +1,24 @@
 """Turn :class:`ArticleRecord` objects into Sahafa articles.
 
-One loader for every format. Each record is written in its own transaction, so an
-interrupted run (even ``kill -9``) leaves no half-article behind, and a re-run
-picks up where it stopped: records are matched by their identity (external id,
-source URL, guid or content hash, kept in ``ArticlePage.external_id``) and an
-unchanged record is skipped, a changed one updated — never duplicated.
+One loader for every format. Records are written ``BATCH_SIZE`` to a transaction,
+each in its own savepoint (a bad record fails alone), and each batch's search index
+entries are written in the same transaction: an interrupted run (even ``kill -9``)
+leaves no half-article behind, and every article it did commit is searchable. A
+re-run picks up where it stopped: records are matched by their identity (external
+id, source URL, guid or content hash, kept in ``ArticlePage.external_id``) and an
+unchanged record is skipped, a changed one updated — never duplicated. The skipped
+ones are announced as ``unchanged``, so derived data a killed run never reached the
+end to compute (related topics) is filled in by the re-run.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -25,7 +30,7 @@ from django.utils.html import escape
 
 from sahafa.arabic import normalize
 from sahafa.news.models import ArticlePage, Author, NewsTag, OutletSettings, SectionPage
-from sahafa.news.signals import batched_changes
+from sahafa.news.signals import UNCHANGED_KIND, batched_changes, content_changed, flush_batch
 from sahafa.news.structure import create_article, ensure_section
 
 from .media import MediaLibrary
@@ -37,6 +42,10 @@ logger = logging.getLogger("sahafa.ingest")
 
 DEFAULT_SECTION = "أخبار"
 IDENTITY_MAX = 200
+# Records per transaction. Larger batches share one commit and one search-index write
+# among more articles; smaller ones hold the database's write lock (SQLite) for less
+# time while an editor may be waiting, and a killed run loses less uncommitted work.
+BATCH_SIZE = 50
 HASH_FIELD = "ingest_hash"
 
 
@@ -229,6 +238,10 @@ class Loader:
         self._slugs: dict[str, int] = {}
         # article id → old URLs it links to
         self._linking: dict[int, list[str]] = {}
+        # articles met unchanged (announced at the end: see the module docstring)
+        self._unchanged: list[int] = []
+        # articles remembered in the batch being written (forgotten if it fails to commit)
+        self._batch_ids: list[int] = []
 
     # -- lookups -------------------------------------------------------------------
 
@@ -282,18 +295,108 @@ class Loader:
         items: Iterable[ArticleRecord | RecordError],
         on_item: Callable[[], None] | None = None,
     ) -> Report:
-        """Load every item; search, related topics and the page cache hear of the
-        changes once, at the end (``batched_changes``)."""
+        """Load every item, ``BATCH_SIZE`` to a transaction that also indexes them for
+        search; related topics and the page cache hear of the changes once, at the
+        end (``batched_changes``)."""
+        items = iter(items)
+        if self.options.limit:
+            items = itertools.islice(items, self.options.limit)
         with batched_changes():
-            for count, item in enumerate(items, start=1):
-                if self.options.limit and count > self.options.limit:
-                    break
-                self.load_one(item)
-                if on_item:
+            for batch in _batches(items, BATCH_SIZE):
+                self.load_batch(batch)
+                for _item in batch if on_item else ():
                     on_item()
             if not self.options.dry_run:
                 self.rewrite_internal_links()
+        self.announce_unchanged()
         return self.report
+
+    def load_batch(self, batch: list[ArticleRecord | RecordError]) -> None:
+        """Write ``batch`` in one transaction, with the search index of what it stored.
+
+        The records are parsed before the transaction opens, so the write lock is held
+        for writing only. If the commit itself fails (nothing of the batch is saved),
+        what the loader remembered of the batch is forgotten and its records are
+        written again one by one, so that one culprit does not cost its neighbours.
+        """
+        if self.options.dry_run:
+            for item in batch:
+                self.load_one(item)
+            return
+        counts = self._counts()
+        self._batch_ids = []
+        try:
+            with transaction.atomic():
+                for item in batch:
+                    self.load_one(item)
+                self._flush()
+        except DatabaseError as exc:
+            self._forget_batch(counts)
+            if len(batch) > 1:
+                for item in batch:
+                    self.load_batch([item])
+                return
+            item = batch[0]
+            name = item.identity()[:120] if isinstance(item, ArticleRecord) else item.item
+            self.report.fail(name or "?", f"{exc.__class__.__name__}: {exc}")
+            logger.warning("import failed for %s: %s", name, exc)
+
+    def _flush(self) -> None:
+        """Index the batch inside its transaction. Should indexing fail, the batch is
+        still saved, and the end-of-run ``content_changed`` indexes what is missing."""
+        try:
+            with transaction.atomic():
+                flush_batch()
+        except Exception:
+            logger.exception("import: indexing a batch failed; the end of the run retries")
+
+    def _counts(self) -> tuple[int, int, int, int, int, int]:
+        r = self.report
+        return (
+            r.imported,
+            r.updated,
+            r.skipped,
+            len(r.failed),
+            len(self.skipped_reasons),
+            len(self._unchanged),
+        )
+
+    def _forget_batch(self, counts: tuple[int, int, int, int, int, int]) -> None:
+        """A batch rolled back as a whole: undo its counts and what was cached of it."""
+        r = self.report
+        r.imported, r.updated, r.skipped = counts[:3]
+        del r.failed[counts[3] :]
+        del self.skipped_reasons[counts[4] :]
+        del self._unchanged[counts[5] :]
+        gone = set(self._batch_ids)
+        for pk in gone:
+            self._linking.pop(pk, None)
+        for index in (self._targets, self._slugs):
+            for key in [k for k, pk in index.items() if pk in gone]:
+                del index[key]
+        self._forget_cached_rows()
+
+    def _forget_cached_rows(self) -> None:
+        """Drop the cached sections, authors, tags, images and tree positions: some
+        may have been created in a transaction that was just rolled back."""
+        self._sections.clear()
+        self._authors.clear()
+        self._tags.clear()
+        self.media.forget()
+        for cursor in self._cursors.values():
+            cursor.forget()
+
+    def announce_unchanged(self) -> None:
+        """Tell derived data about the articles this run met unchanged, once committed
+        (search and related topics index whichever of them they lack)."""
+        ids = sorted(set(self._unchanged))
+        self._unchanged = []
+        if ids:
+            transaction.on_commit(
+                lambda: content_changed.send(
+                    sender=ArticlePage, article_ids=ids, kind=UNCHANGED_KIND
+                )
+            )
 
     def load_one(self, item: ArticleRecord | RecordError) -> None:
         if isinstance(item, RecordError):
@@ -317,10 +420,10 @@ class Loader:
             with transaction.atomic():
                 self._write(record)
         except (DatabaseError, ValueError, ValidationError, RecordError, OSError) as exc:
-            # One transaction per item: nothing of this item was written. The
-            # tracked tree positions may be what failed: read them afresh.
-            for cursor in self._cursors.values():
-                cursor.forget()
+            # One transaction (savepoint) per item: nothing of this item was written.
+            # The tracked tree positions may be what failed, and the authors, tags or
+            # section it created are gone with it: read them all afresh.
+            self._forget_cached_rows()
             self.report.fail(record.identity()[:120], f"{exc.__class__.__name__}: {exc}")
             logger.warning("import failed for %s: %s", record.identity(), exc)
 
@@ -331,6 +434,7 @@ class Loader:
         existing = ArticlePage.objects.filter(external_id=key).first()
         if existing is not None and existing.ingest_fingerprint == fingerprint:
             self.report.skipped += 1  # counted, not listed: a resumed run skips thousands
+            self._unchanged.append(existing.pk)
             self._remember(record, existing.pk)
             return
         if self.options.update_masthead and (record.site_name or record.masthead):
@@ -379,11 +483,14 @@ class Loader:
                 **extra,
                 **fields,
             )
-            self.report.imported += 1
         else:
             article = self._update(existing, record, plan, fields, authors, tags)
-            self.report.updated += 1
         self._remember(record, article.pk)
+        # Counted last: a record that fails on the way is counted as failed only.
+        if existing is None:
+            self.report.imported += 1
+        else:
+            self.report.updated += 1
 
     def _update(self, article, record, plan, fields, authors, tags) -> ArticlePage:
         """A changed record: a new revision, published if the record is."""
@@ -405,6 +512,7 @@ class Loader:
         return article
 
     def _remember(self, record: ArticleRecord, article_id: int) -> None:
+        self._batch_ids.append(article_id)
         for url in (record.source_url, record.guid):
             if url and url.startswith(("http://", "https://")):
                 self._targets[url_key(url)] = article_id
@@ -478,6 +586,11 @@ class Loader:
         if record.masthead.get("managing_editor"):
             outlet.managing_editor = record.masthead["managing_editor"][:120]
         outlet.save()
+
+
+def _batches(items: Iterator, size: int) -> Iterator[list]:
+    while batch := list(itertools.islice(items, size)):
+        yield batch
 
 
 def load_paths(

@@ -53,6 +53,10 @@ class MediaLibrary:
         self.stored = 0
         self.missing: list[str] = []
 
+    def forget(self) -> None:
+        """Drop the cache: images stored in a rolled-back transaction are gone."""
+        self._cache.clear()
+
     def local_file(self, url: str) -> Path | None:
         """The file for ``url`` inside the media folder, or None."""
         if self.root is None or not url:

@@ -12,11 +12,11 @@ free slug among the siblings; the path, external id and slug are unique in the
 database, so a concurrent writer makes the item fail cleanly, never corrupt).
 
 Inside ``batched_changes()`` (an import run) a new live article is not announced
-one by one with ``page_published``: its id joins the batch, and at the end of
-the batch ``content_changed`` brings search (which indexes live articles missing
-from its index, 200 at a time), related topics and the page cache up to date in
-bulk. Per-article indexing was half of an import's time. Outside a batch the
-signal is sent as Wagtail would.
+one by one with ``page_published``: its id joins the batch. The loader indexes
+each batch of records for search in the batch's own transaction
+(``flush_batch()``), and at the end of the run ``content_changed`` brings related
+topics and the page cache up to date in bulk. Per-article indexing was half of an
+import's time. Outside a batch the signal is sent as Wagtail would.
 """
 
 from __future__ import annotations

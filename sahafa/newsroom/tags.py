@@ -118,7 +118,8 @@ def merge_tags(duplicate: NewsTag, keep: NewsTag, user=None) -> list[int]:
         subject=f"{name} ← {keep.name}",
         detail=f"{len(article_ids)}",
     )
-    announce(article_ids, "article")
+    # "metadata": the articles' tag names changed, so search re-reads them.
+    announce(article_ids, "metadata")
     return article_ids
 
 

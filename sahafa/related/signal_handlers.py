@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models.signals import pre_delete
 
-from sahafa.news.models import ArticlePage
-from sahafa.news.signals import content_changed
+from sahafa.news.models import ArticlePage, Author, SectionPage
+from sahafa.news.signals import METADATA_KIND, UNCHANGED_KIND, content_changed
 
 from .models import RelatedArticle
 
@@ -16,9 +16,14 @@ def on_content_changed(sender, article_ids=(), kind="", **kwargs) -> None:
     ids = [int(pk) for pk in article_ids or ()]
     if not ids:
         return
-    from .tasks import refresh_related
+    if kind == METADATA_KIND and sender in (Author, SectionPage):
+        # Renamed authors and sections: the engine keeps their ids, not their names,
+        # so nothing it computed changes. A tag's name is analysed with the text.
+        return
+    from .tasks import fill_related, refresh_related
 
-    transaction.on_commit(lambda: refresh_related.enqueue(ids))
+    task = fill_related if kind == UNCHANGED_KIND else refresh_related
+    transaction.on_commit(lambda: task.enqueue(ids))
 
 
 def on_article_deleted(sender, instance, **kwargs) -> None:

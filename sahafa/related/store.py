@@ -226,6 +226,21 @@ def refresh(article_ids: Iterable[int]) -> set[int]:
     return changed
 
 
+def missing(article_ids: Iterable[int]) -> list[int]:
+    """The live articles among ``article_ids`` that the engine does not hold."""
+    ids = sorted({int(pk) for pk in article_ids})
+    out: list[int] = []
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        held = set(
+            ArticleProfile.objects.filter(article_id__in=chunk).values_list("article_id", flat=True)
+        )
+        out += (
+            indexable().filter(pk__in=set(chunk) - held).order_by("pk").values_list("pk", flat=True)
+        )
+    return out
+
+
 def indexed_count() -> int:
     """How many articles the engine holds."""
     return ArticleProfile.objects.count()

@@ -51,6 +51,17 @@ def refresh_related(article_ids: list[int]) -> int:
 
 
 @task(queue_name="background")
+def fill_related(article_ids: list[int]) -> int:
+    """Index the live articles among ``article_ids`` that the engine lacks, and only
+    those: an import re-run met them unchanged, but the killed run that saved them
+    never reached its end-of-run refresh."""
+    missing = store.missing(article_ids)
+    if not missing:
+        return 0
+    return refresh_related.call(missing)
+
+
+@task(queue_name="background")
 def rerank_related(article_ids: list[int]) -> int:
     """Re-rank the stored lists of ``article_ids`` (an article they showed is gone)."""
     try:

@@ -78,16 +78,37 @@ def remove_articles(ids: Iterable[int]) -> int:
     return get_search_backend().remove(ids)
 
 
+#: A rename touching up to this many articles is re-indexed at once, after its commit
+#: (a fraction of a second); a larger one goes to the background runner, so that the
+#: editor who renamed a prolific author or a big section does not wait for it.
+INLINE_REINDEX_LIMIT = 200
+
+
+def reindex_renamed(ids: Iterable[int]) -> None:
+    """Re-read articles whose author, tag or section was renamed: small sets now,
+    large ones on the background queue (:func:`sahafa.search.tasks.reindex_articles`)."""
+    ids = sorted({int(i) for i in ids})
+    if len(ids) <= INLINE_REINDEX_LIMIT:
+        index_articles(ids)
+        return
+    from .tasks import reindex_articles
+
+    reindex_articles.enqueue(ids)
+
+
 def sync_articles(ids: Iterable[int]) -> tuple[int, int]:
     """Cheap consistency pass: index live articles missing from the index and drop
     indexed ones that are no longer live.  Content edits are not re-read here."""
     from sahafa.news.models import ArticlePage
 
-    ids = {int(i) for i in ids}
+    ids = sorted({int(i) for i in ids})
     if not ids:
         return 0, 0
     backend = get_search_backend()
-    live = set(ArticlePage.objects.live().filter(pk__in=ids).values_list("pk", flat=True))
+    live = set()
+    # In chunks: an archive import's ids would overflow SQLite's bound-variable limit.
+    for chunk in _chunks(ids, 5000):
+        live.update(ArticlePage.objects.live().filter(pk__in=chunk).values_list("pk", flat=True))
     present = backend.indexed_ids(ids)
     missing, stale = live - present, present - live
     indexed = index_articles(missing)[0] if missing else 0

@@ -299,13 +299,16 @@ def test_kill_minus_nine_leaves_no_half_article_and_rerun_completes(tmp_path):
         "import django,json;django.setup();"
         "from sahafa.news.models import ArticlePage as A;"
         "from wagtail.models import Page, Revision;"
+        "from sahafa.search.results import SearchRequest, search_articles;"
         "q=A.objects.all();"
         "print(json.dumps({'n':q.count(),'ids':q.values('external_id').distinct().count(),"
         "'no_rev':q.filter(latest_revision__isnull=True).count(),"
         "'empty':sum(1 for a in q if len(a.body)!=2),"
         "'revs':Revision.objects.filter(base_content_type__model='page',"
         "content_type__model='articlepage').count(),"
-        "'orphans':sum(1 for a in q if a.get_parent() is None)}))"
+        "'orphans':sum(1 for a in q if a.get_parent() is None),"
+        # What a reader's search finds, straight after the kill (no rebuild).
+        "'found':search_articles(SearchRequest(q='الانقطاع')).total}))"
     )
 
     def state() -> dict:
@@ -337,6 +340,8 @@ def test_kill_minus_nine_leaves_no_half_article_and_rerun_completes(tmp_path):
     assert 0 < middle["n"] < TOTAL
     assert middle["no_rev"] == 0 and middle["empty"] == 0 and middle["orphans"] == 0
     assert middle["revs"] == middle["n"] == middle["ids"]
+    # Every article committed before the kill is found by search.
+    assert middle["found"] == middle["n"]
 
     done = subprocess.run(
         [*sahafa, "import", "jsonl", str(path), "--no-progress"],
@@ -348,5 +353,5 @@ def test_kill_minus_nine_leaves_no_half_article_and_rerun_completes(tmp_path):
     assert done.returncode == 0, done.stderr
     assert f"skipped {middle['n']}" in done.stdout
     final = state()
-    assert final["n"] == final["ids"] == final["revs"] == TOTAL
+    assert final["n"] == final["ids"] == final["revs"] == final["found"] == TOTAL
     assert final["no_rev"] == 0 and final["empty"] == 0
