@@ -603,18 +603,21 @@ def load_paths(
     """Parse and load files of one format; the command and the admin upload call this."""
     from tqdm import tqdm
 
-    from .parsers import iter_records
-
     loader = Loader(options)
     bar = tqdm(desc="import", unit=" items", disable=not progress or None, leave=False)
-
-    def items():
-        for path in paths:
-            if not path.startswith(("http://", "https://")) and not os.path.exists(path):
-                yield RecordError("file not found", "الملف غير موجود", item=path)
-                continue
-            yield from iter_records(fmt, path, **(parse_options or {}))
-
-    loader.load(items(), on_item=bar.update)
+    loader.load(iter_path_records(fmt, paths, parse_options), on_item=bar.update)
     bar.close()
     return loader
+
+
+def iter_path_records(
+    fmt: str, paths: list[str], parse_options: dict | None = None
+) -> Iterator[ArticleRecord | RecordError]:
+    """The records of every file (or URL) in ``paths``; a missing file is one error."""
+    from .parsers import iter_records
+
+    for path in paths:
+        if not path.startswith(("http://", "https://")) and not os.path.exists(path):
+            yield RecordError("file not found", "الملف غير موجود", item=path)
+            continue
+        yield from iter_records(fmt, path, **(parse_options or {}))

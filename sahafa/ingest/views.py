@@ -1,30 +1,48 @@
-"""«استيراد أرشيف»: editors upload files and get the same report as the command."""
+"""«استيراد أرشيف»: editors upload files; an import job runs them in the background.
+
+The upload request only validates and stores the files (privately, under
+SAHAFA_HOME) and queues an :class:`~sahafa.ingest.models.ImportJob`; the editor
+follows it on the job's page, which shows the progress and, at the end, the same
+report as the ``import`` command. A dry run is a job too: parsing fifty 20 MB
+exports can itself outlast the web server's request timeout.
+"""
 
 from __future__ import annotations
 
 import os
-import tempfile
 
+from django.db import transaction
 from django.http import HttpResponseForbidden
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from wagtail.admin import messages
 
+from . import tasks
 from .forms import ImportUploadForm
-from .loader import LoadOptions, load_paths
+from .models import ImportJob
 
 IMPORT_PERMISSION = "news.add_articlepage"
+RECENT_JOBS = 10
+#: Seconds between the job page's self-refreshes while the job is queued or running.
+REFRESH_SECONDS = 3
+
+
+def _refused():
+    # A plain 403 (Wagtail would turn PermissionDenied into a redirect home).
+    return HttpResponseForbidden(_("ليست لديك صلاحية استيراد المقالات."))
 
 
 def import_upload(request):
-    """Upload → parse → load (synchronously; uploads are capped in size), then report."""
+    """Upload → validate → store → queue a job, then redirect to the job's page."""
     # Checked here, not only by hiding the menu item: the URL itself must refuse.
-    # A plain 403 (Wagtail would turn PermissionDenied into a redirect home).
     if not request.user.has_perm(IMPORT_PERMISSION):
-        return HttpResponseForbidden(_("ليست لديك صلاحية استيراد المقالات."))
+        return _refused()
     form = ImportUploadForm(request.POST or None, request.FILES or None)
-    report = None
     if request.method == "POST" and form.is_valid():
-        report = run_upload(form.cleaned_data, request.user)
+        job = create_job(form.cleaned_data, request.user)
+        return redirect("ingest_job", job.pk)
     return TemplateResponse(
         request,
         "ingest/upload.html",
@@ -32,42 +50,77 @@ def import_upload(request):
             "page_title": _("استيراد أرشيف"),
             "header_icon": "download",
             "form": form,
-            "report": report,
+            "jobs": ImportJob.objects.visible_to(request.user).select_related("user")[:RECENT_JOBS],
         },
     )
 
 
-def run_upload(data: dict, user) -> dict:
-    """Store the uploads in a private temporary folder and run the loader on them."""
-    options = LoadOptions(
-        dry_run=data["dry_run"],
-        force_status="draft" if data["as_draft"] else None,
-        user=user,
+def create_job(data: dict, user) -> ImportJob:
+    """Store the uploads in the job's private folder and queue the job."""
+    uploads = data["files"]
+    # Our own file names: the uploaded ones are shown, never used as paths.
+    stored = [
+        f"upload-{number}{os.path.splitext(upload.name)[1].lower()}"
+        for number, upload in enumerate(uploads, start=1)
+    ]
+    with transaction.atomic():
+        job = ImportJob.objects.create(
+            user=user,
+            format=data["format"],
+            dry_run=data["dry_run"],
+            as_draft=data["as_draft"],
+            file_names=[upload.name for upload in uploads],
+            stored_names=stored,
+        )
+        try:
+            job.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            for upload, path in zip(uploads, job.paths(), strict=True):
+                with open(path, "wb") as fh:
+                    for chunk in upload.chunks():
+                        fh.write(chunk)
+        except BaseException:
+            job.remove_files()  # the job row is rolled back with it
+            raise
+        tasks.start(job)
+    return job
+
+
+def _job_for(request, pk: int):
+    """The job, or a 403 response when the user may not follow it."""
+    if not request.user.has_perm(IMPORT_PERMISSION):
+        return None, _refused()
+    job = get_object_or_404(ImportJob, pk=pk)
+    if not ImportJob.objects.visible_to(request.user).filter(pk=pk).exists():
+        return None, _refused()
+    return job, None
+
+
+def import_job(request, pk: int):
+    """The job's status, progress and, once finished, its report."""
+    job, refused = _job_for(request, pk)
+    if refused:
+        return refused
+    return TemplateResponse(
+        request,
+        "ingest/job.html",
+        {
+            "page_title": _("مهمة الاستيراد رقم %(number)s") % {"number": job.pk},
+            "header_icon": "download",
+            "job": job,
+            "report": job.report,
+            "refresh_seconds": REFRESH_SECONDS if job.is_active else None,
+        },
     )
-    with tempfile.TemporaryDirectory(prefix="sahafa-upload-") as folder:
-        paths = []
-        for number, upload in enumerate(data["files"], start=1):
-            # Our own file name: the uploaded one is shown, never used as a path.
-            ext = os.path.splitext(upload.name)[1].lower()
-            path = os.path.join(folder, f"upload-{number}{ext}")
-            with open(path, "wb") as fh:
-                for chunk in upload.chunks():
-                    fh.write(chunk)
-            paths.append(path)
-        names = {p: u.name for p, u in zip(paths, data["files"], strict=True)}
-        loader = load_paths(data["format"], paths, options, progress=False)
 
-    def shown(item: str) -> str:
-        for path, name in names.items():
-            item = item.replace(path, name)
-        return item
 
-    report = loader.report
-    return {
-        "dry_run": data["dry_run"],
-        "imported": report.imported,
-        "updated": report.updated,
-        "skipped": report.skipped,
-        "failed": [(shown(item), shown(reason)) for item, reason in report.failed],
-        "skipped_reasons": [(shown(i), shown(r)) for i, r in loader.skipped_reasons],
-    }
+@require_POST
+def resume_job(request, pk: int):
+    """«استئناف»: run an interrupted job again; what it already saved is skipped."""
+    job, refused = _job_for(request, pk)
+    if refused:
+        return refused
+    if job.can_resume and tasks.resume(job):
+        messages.success(request, _("استُؤنفت مهمة الاستيراد."))
+    else:
+        messages.error(request, _("لا يمكن استئناف هذه المهمة: ليست منقطعة."))
+    return redirect("ingest_job", job.pk)

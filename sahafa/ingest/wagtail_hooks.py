@@ -10,7 +10,11 @@ from . import views
 
 @hooks.register("register_admin_urls")
 def register_admin_urls():
-    return [path("ingest/upload/", views.import_upload, name="ingest_upload")]
+    return [
+        path("ingest/upload/", views.import_upload, name="ingest_upload"),
+        path("ingest/jobs/<int:pk>/", views.import_job, name="ingest_job"),
+        path("ingest/jobs/<int:pk>/resume/", views.resume_job, name="ingest_job_resume"),
+    ]
 
 
 class ImportMenuItem(MenuItem):

@@ -1,4 +1,9 @@
-"""«استيراد أرشيف» over HTTP: who may use it, and the report editors see."""
+"""«استيراد أرشيف» over HTTP: who may use it, and the report editors see.
+
+An upload becomes an import job; with the test settings' immediate task backend the
+job runs when the upload commits, so the page the editor is sent to shows its report.
+The job machinery itself (progress, interruption, resume) is in test_import_jobs.py.
+"""
 
 from __future__ import annotations
 
@@ -34,9 +39,14 @@ def importer(django_user_model):
 
 
 def post(client, fmt, *files, **extra):
+    """Upload; once the job has run (after the commit), follow to the page shown next."""
     data = {"format": fmt, "files": list(files), **extra}
     with TestCase.captureOnCommitCallbacks(execute=True):
-        return client.post(URL, data)
+        response = client.post(URL, data)
+    if response.status_code != 302:
+        return response
+    assert response["Location"].startswith("/admin/ingest/jobs/")
+    return client.get(response["Location"])
 
 
 def test_anonymous_is_sent_to_login(client, home):
@@ -63,7 +73,7 @@ def test_upload_imports_and_reports_in_arabic(client, home, importer):
     response = post(client, "jsonl", upload)
     html = response.content.decode()
     assert response.status_code == 200
-    assert "تقرير الاستيراد" in html
+    assert "تقرير الاستيراد" in html and 'data-status="done"' in html
     assert 'data-count="imported">1<' in html and 'data-count="failed">1<' in html
     assert "archive.jsonl:2" in html and "سطر JSON غير صالح" in html
     article = ArticlePage.objects.get()
@@ -95,4 +105,5 @@ def test_bad_files_get_clear_arabic_errors(client, home, importer):
     truncated = b'<?xml version="1.0"?><rss><channel><item><title>x</title>'
     html = post(client, "wxr", SimpleUploadedFile("export.xml", truncated)).content.decode()
     assert "export.xml" in html and "ملف XML تالف" in html
+    assert 'data-status="failed"' in html and "لم يُستورد شيء" in html
     assert ArticlePage.objects.count() == 0
