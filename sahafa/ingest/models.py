@@ -80,6 +80,9 @@ class ImportJob(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        # Who may use «استيراد أرشيف»: an import publishes into any section, so the
+        # newsroom gives it to the editor-in-chief and the administrator.
+        permissions = [("import_archive", _("استيراد أرشيف"))]
         verbose_name = _("مهمة استيراد")
         verbose_name_plural = _("مهام الاستيراد")
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 
 from django.db import transaction
-from django.http import HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -23,22 +22,36 @@ from . import tasks
 from .forms import ImportUploadForm
 from .models import ImportJob
 
-IMPORT_PERMISSION = "news.add_articlepage"
+IMPORT_PERMISSION = "ingest.import_archive"
 RECENT_JOBS = 10
 #: Seconds between the job page's self-refreshes while the job is queued or running.
 REFRESH_SECONDS = 3
 
 
-def _refused():
-    # A plain 403 (Wagtail would turn PermissionDenied into a redirect home).
-    return HttpResponseForbidden(_("ليست لديك صلاحية استيراد المقالات."))
+def _refused(request, reason: str = ""):
+    # A 403 page of the admin's own (Wagtail would turn PermissionDenied into a
+    # redirect home, and the editor would not learn why).
+    return TemplateResponse(
+        request,
+        "ingest/refused.html",
+        {
+            "page_title": _("استيراد أرشيف"),
+            "header_icon": "download",
+            "reason": reason
+            or _(
+                "ليست لديك صلاحية استيراد المقالات. الاستيراد لرئيس التحرير ومدير الموقع؛"
+                " اطلب الصلاحية من مدير الموقع."
+            ),
+        },
+        status=403,
+    )
 
 
 def import_upload(request):
     """Upload → validate → store → queue a job, then redirect to the job's page."""
     # Checked here, not only by hiding the menu item: the URL itself must refuse.
     if not request.user.has_perm(IMPORT_PERMISSION):
-        return _refused()
+        return _refused(request)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         job = create_job(form.cleaned_data, request.user)
@@ -88,10 +101,10 @@ def create_job(data: dict, user) -> ImportJob:
 def _job_for(request, pk: int):
     """The job, or a 403 response when the user may not follow it."""
     if not request.user.has_perm(IMPORT_PERMISSION):
-        return None, _refused()
+        return None, _refused(request)
     job = get_object_or_404(ImportJob, pk=pk)
     if not ImportJob.objects.visible_to(request.user).filter(pk=pk).exists():
-        return None, _refused()
+        return None, _refused(request, _("هذه مهمة استيراد زميل: يتابعها صاحبها ومدير الموقع."))
     return job, None
 
 

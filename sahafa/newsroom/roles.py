@@ -54,6 +54,7 @@ CHIEF_TASK_NAME = "موافقة رئيس التحرير"
 
 # (app_label, model, codename) of the model permissions each role group holds.
 ACCESS_ADMIN = ("wagtailadmin", "admin", "access_admin")
+IMPORT_ARCHIVE = ("ingest", "importjob", "import_archive")
 
 
 def crud(app_label: str, model: str, actions=("add", "change", "delete")) -> list[tuple]:
@@ -68,6 +69,7 @@ MODEL_PERMISSIONS: dict[str, list[tuple[str, str, str]]] = {
         *crud("news", "tickeritem"),
         *crud("news", "author"),
         ("news", "outletsettings", "change_outletsettings"),
+        IMPORT_ARCHIVE,
     ],
 }
 MODEL_PERMISSIONS[ADMINISTRATOR] = [

@@ -33,7 +33,7 @@ def importer(django_user_model):
     user = django_user_model.objects.create_user("editor", "e@example.com", "pass-12345678")
     user.user_permissions.add(
         Permission.objects.get(codename="access_admin"),
-        Permission.objects.get(codename="add_articlepage"),
+        Permission.objects.get(codename="import_archive"),
     )
     return user
 

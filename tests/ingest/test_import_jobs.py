@@ -54,7 +54,7 @@ def make_user(django_user_model, name: str, *, may_import: bool = True, superuse
             name, f"{name}@example.com", "pw-12345678"
         )
     user = django_user_model.objects.create_user(name, f"{name}@example.com", "pw-12345678")
-    codenames = ["access_admin"] + (["add_articlepage"] if may_import else [])
+    codenames = ["access_admin"] + (["import_archive"] if may_import else [])
     user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
     return user
 

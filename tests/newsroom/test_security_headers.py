@@ -107,3 +107,15 @@ def test_check_deploy_reports_no_warnings_under_production_settings(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout + result.stderr
+
+
+@pytest.mark.django_db
+def test_admin_pages_make_no_third_party_requests(newsroom):
+    """No gravatar (or any other outside host) in the admin: an editor's browser asks
+    nothing of third parties, and no hash of their address leaves the newsroom."""
+    from .conftest import client_for
+
+    page = client_for(newsroom["editor_in_chief"]).get("/admin/").content.decode()
+    assert "gravatar.com" not in page
+    # Links (to the user guide) are fine; what the page itself loads is not.
+    assert not re.findall(r'src="https?://(?!testserver|localhost)[^"]+', page)

@@ -42,6 +42,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'مهمة استيراد',
                 'verbose_name_plural': 'مهام الاستيراد',
                 'ordering': ['-created_at', '-pk'],
+                'permissions': [('import_archive', 'استيراد أرشيف')],
             },
         ),
     ]
