@@ -1,13 +1,16 @@
 """Speed of related topics: one newly published article in a site of 100,000, and rebuild rate.
 
-A private SQLite site (temporary SAHAFA_HOME) is migrated, then its related-topics
-tables are filled directly with 100,000 synthetic articles made from resampled
-corpus paragraphs (each: a real headline and body, plus one or two paragraphs of
-another article of its section, on a shifted date), profiled and signed by the same
-core the site uses. These rows stand for pages that are not created (foreign-key
-checks are switched off for that load only). Then ``--new`` real articles are created
-through ``create_article`` and, for each, the background work of its publication is
-timed:
+A private site (temporary SAHAFA_HOME; a SQLite file, or with ``--backend postgres``
+a scratch PostgreSQL database) is migrated, then its related-topics tables are filled
+directly with 100,000 synthetic articles made from resampled corpus paragraphs (each:
+a real headline and body, plus one or two paragraphs of another article of its
+section, on a shifted date), profiled and signed by the same core the site uses.
+These rows stand for pages that are not created, so the engine's own foreign keys to
+the article table must not hold them back: on SQLite the connection's checks are
+switched off (PRAGMA); on PostgreSQL, whose ``session_replication_role`` needs a
+superuser, the scratch database's copies of those constraints are dropped. Then
+``--new`` real articles are created through ``create_article`` and, for each, the
+background work of its publication is timed:
 
 - ``own_list_ms``: index the article (profile, term statistics, signature, postings)
   and compute and store its list — what a reader's next view of it depends on;
@@ -19,7 +22,13 @@ stored signature, as a plugin without an inverted index would), on a few article
 Rebuild rate: ``store.rebuild()`` over ``--pages`` real pages (analyse, rank in
 memory, write every table), articles/s.
 
-Prints ONE JSON line.  .venv/bin/python bench/related_speed.py [--size 100000]
+Prints ONE JSON line.
+
+    .venv/bin/python bench/related_speed.py [--backend sqlite|postgres] [--size 100000]
+
+PostgreSQL: a scratch database is created (and dropped, also on error) through
+``$SAHAFA_BENCH_POSTGRES_URL`` (default ``postgres://sahafa:sahafa@127.0.0.1:5432/sahafa``;
+the role needs CREATEDB only).
 """
 
 from __future__ import annotations
@@ -40,6 +49,7 @@ sys.path.insert(0, str(REPO))
 
 SEED = 7
 OFFSET = 10_000_000  # synthetic article ids, far above the real pages' ids
+DEFAULT_PG = "postgres://sahafa:sahafa@127.0.0.1:5432/sahafa"
 
 
 def corpus_path() -> Path:
@@ -47,9 +57,41 @@ def corpus_path() -> Path:
     return base / "arabic-news.jsonl.gz"
 
 
+def create_scratch(backend: str) -> str | None:
+    """Point the site at a fresh database of the wanted kind; return a PostgreSQL one's name.
+
+    Runs before Django is set up, so the settings read the scratch URL."""
+    if backend != "postgres":
+        os.environ.pop("SAHAFA_DATABASE_URL", None)
+        return None
+    import psycopg
+
+    base = os.environ.get("SAHAFA_BENCH_POSTGRES_URL", DEFAULT_PG)
+    scratch = f"sahafa_related_bench_{os.getpid()}"
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{scratch}"')
+    os.environ["SAHAFA_DATABASE_URL"] = base.rsplit("/", 1)[0] + "/" + scratch
+    return scratch
+
+
+def drop_scratch(scratch: str | None) -> None:
+    if not scratch:
+        return
+    if "django" in sys.modules:
+        from django.db import connections
+
+        connections.close_all()
+    import psycopg
+
+    with psycopg.connect(
+        os.environ.get("SAHAFA_BENCH_POSTGRES_URL", DEFAULT_PG), autocommit=True
+    ) as conn:
+        # FORCE: a background-task thread may still hold a connection of this role.
+        conn.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
+
+
 def setup(home: str) -> None:
     os.environ["SAHAFA_HOME"] = home
-    os.environ.pop("SAHAFA_DATABASE_URL", None)  # the synthetic load needs SQLite's FK switch
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sahafa.settings")
     os.environ.setdefault("SAHAFA_SECRET_KEY", "bench-only-secret-key-0123456789-abcdefghijklmnop")
     import django
@@ -92,17 +134,45 @@ def synthetic(rows: list[dict], size: int, rng: random.Random):
         )
 
 
+def drop_article_foreign_keys() -> list[str]:
+    """Drop the related engine's foreign keys to the article table (PostgreSQL scratch only).
+
+    The bench owns the scratch database; the constraints are found in pg_constraint
+    rather than by Django's generated names. Returns ``table.constraint`` names."""
+    from django.db import connection
+
+    from sahafa.news.models import ArticlePage
+    from sahafa.related.models import ArticleProfile, Posting, RelatedArticle
+
+    tables = [m._meta.db_table for m in (ArticleProfile, Posting, RelatedArticle)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname FROM pg_constraint"
+            " WHERE contype = 'f' AND conrelid = ANY(%s::regclass[])"
+            " AND confrelid = %s::regclass",
+            [tables, ArticlePage._meta.db_table],
+        )
+        found = cursor.fetchall()
+        for table, name in found:
+            qn = connection.ops.quote_name
+            cursor.execute(f"ALTER TABLE {qn(table)} DROP CONSTRAINT {qn(name)}")
+    return [f"{table}.{name}" for table, name in found]
+
+
 def load_synthetic(index) -> None:
     from django.db import connection, transaction
 
     from sahafa.related import store
 
-    connection.close()  # a fresh connection, outside any transaction, so the switch applies
-    if not connection.disable_constraint_checking():
-        raise SystemExit("could not switch off foreign-key checks")
+    if connection.vendor == "sqlite":
+        connection.close()  # a fresh connection, outside any transaction, so the switch applies
+        if not connection.disable_constraint_checking():
+            raise SystemExit("could not switch off foreign-key checks")
+        # Checks stay off for the run: the timed work writes lists that point at synthetic ids.
+    elif not drop_article_foreign_keys():
+        raise SystemExit("found no foreign key from the related tables to the article table")
     with transaction.atomic():
         store.write_index(index)
-    # Checks stay off for the run: the timed work writes lists that point at synthetic ids.
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
 
@@ -126,6 +196,7 @@ def full_scan(pk: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
+    parser.add_argument("--backend", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--new", type=int, default=40, help="newly published articles timed")
     parser.add_argument("--pages", type=int, default=600, help="real pages for the rebuild rate")
@@ -136,8 +207,17 @@ def main() -> None:
         print(json.dumps({"skipped": f"corpus not found at {path} (set SAHAFA_DATA_DIR)"}))
         return
     home = tempfile.mkdtemp(prefix="sahafa-related-speed-")
-    setup(home)
+    scratch = create_scratch(args.backend)
+    try:
+        setup(home)
+        result = measure(args, path)
+    finally:
+        drop_scratch(scratch)
+    print(json.dumps(result, ensure_ascii=False))
 
+
+def measure(args: argparse.Namespace, path: Path) -> dict:
+    from django.db import connection
     from django.utils import timezone
 
     from sahafa.news.signals import content_changed
@@ -198,9 +278,9 @@ def main() -> None:
     rebuilt = store.rebuild()
     rebuild_s = time.perf_counter() - t0
 
-    result = {
+    return {
         "bench": "related_speed",
-        "database": "sqlite",
+        "backend": connection.vendor,
         "site_articles": args.size,
         "new_articles_timed": len(own),
         "own_list_ms_p50": round(statistics.median(own), 1),
@@ -215,7 +295,6 @@ def main() -> None:
         "synthetic_analyse_articles_per_s": round(args.size / analyse_s, 1),
         "synthetic_load_s": round(load_s, 1),
     }
-    print(json.dumps(result, ensure_ascii=False))
 
 
 if __name__ == "__main__":
