@@ -87,6 +87,10 @@ def demo_server():
         except subprocess.TimeoutExpired:
             server.kill()
         log.close()
+        # Kept for a failed run's post-mortem: what the server said while the tests ran.
+        artifacts = Path(__file__).resolve().parents[2] / "test-artifacts"
+        artifacts.mkdir(exist_ok=True)
+        shutil.copyfile(home / "server.log", artifacts / "browser-server.log")
         shutil.rmtree(home, ignore_errors=True)
 
 
