@@ -8,7 +8,13 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from .context_processors import forget_nav
 from .models import ArticlePage, Author, NewsTag, OutletSettings, SectionPage, TickerItem
-from .signals import METADATA_KIND, collect_in_batch, content_changed, remember_saved
+from .signals import (
+    METADATA_KIND,
+    collect_in_batch,
+    content_changed,
+    name_changed,
+    remember_saved,
+)
 from .ticker import forget_ticker
 
 
@@ -86,7 +92,8 @@ def remember_stored_name(sender, instance, raw=False, update_fields=None, **kwar
 
 def on_renamed(sender, instance, created=False, raw=False, **kwargs):
     """A renamed author, tag or section (a section's row holds its *published* title):
-    announce its live articles, kind ``metadata``, once the rename has committed.
+    send ``name_changed`` now, and announce its live articles, kind ``metadata``, once
+    the rename has committed.
 
     Sent directly rather than folded into a running batch, whose single end event
     receivers treat as an ``article`` change."""
@@ -94,6 +101,7 @@ def on_renamed(sender, instance, created=False, raw=False, **kwargs):
     field = RENAMED_FIELDS[sender]
     if created or raw or stored is None or stored == getattr(instance, field):
         return
+    name_changed.send(sender=sender, instance=instance, old_name=stored)
     announce_metadata(sender, live_article_ids(sender, instance))
 
 

@@ -33,9 +33,14 @@ content_changed = Signal()  # kwargs: article_ids: list[int], kind: str
 # Sent INSIDE the transaction of a batch of a bulk write (``flush_batch()``), before it
 # commits: for derived data that must commit with the articles (search).
 articles_stored = Signal()  # kwargs: article_ids: list[int]
+# Sent in the saving transaction when an author, tag or section (its published
+# title) changes name: for what copies the name outside the articles (the newsroom's
+# section groups). Derived article data hears of it as ``content_changed`` / metadata.
+name_changed = Signal()  # sender: Author | NewsTag | SectionPage; kwargs: instance, old_name
 
 METADATA_KIND = "metadata"
 UNCHANGED_KIND = "unchanged"
+SEARCH_KIND = "search"
 
 _batch = threading.local()
 

@@ -5,35 +5,27 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.db.models.signals import m2m_changed, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_save
 from wagtail.models import TaskState
 from wagtail.signals import page_published, page_unpublished, task_submitted
 
 from sahafa.news.models import SectionPage
+from sahafa.news.signals import name_changed
 
 from . import audit
 from .mail import review_submission_email_notifier
 from .roles import ensure_section_groups, rename_section_groups
 
 
-def on_section_saving(sender, instance, raw=False, **kwargs):
-    """Remember the published title, so that its groups can follow a rename."""
-    if not raw and instance.pk:
-        instance._newsroom_old_title = (
-            SectionPage.objects.filter(pk=instance.pk).values_list("title", flat=True).first()
-        )
+def on_section_saved(sender, instance, created, raw=False, **kwargs):
+    if not raw:
+        ensure_section_groups(instance)
 
 
-def on_section_saved(sender, instance, created, raw=False, update_fields=None, **kwargs):
-    if raw:
-        return
-    ensure_section_groups(instance)
-    # A draft save writes a few fields only; the title in memory is not yet the section's.
-    if update_fields is not None and "title" not in update_fields:
-        return
-    old_title = getattr(instance, "_newsroom_old_title", None)
-    if old_title and old_title != instance.title:
-        rename_section_groups(instance, old_title)
+def on_section_renamed(sender, instance, old_name, **kwargs):
+    """A section published under a new title: its groups follow (``news`` tells only
+    of published titles; a draft save does not change the section's row)."""
+    rename_section_groups(instance, old_name)
 
 
 def on_published(sender, instance, revision=None, **kwargs):
@@ -87,10 +79,10 @@ def on_groups_changed(sender, instance, action, reverse, pk_set, **kwargs):
 
 def connect() -> None:
     User = get_user_model()
-    pre_save.connect(
-        on_section_saving, sender=SectionPage, dispatch_uid="sahafa.newsroom.section.saving"
-    )
     post_save.connect(on_section_saved, sender=SectionPage, dispatch_uid="sahafa.newsroom.section")
+    name_changed.connect(
+        on_section_renamed, sender=SectionPage, dispatch_uid="sahafa.newsroom.section.renamed"
+    )
     page_published.connect(on_published, dispatch_uid="sahafa.newsroom.audit.published")
     page_unpublished.connect(on_unpublished, dispatch_uid="sahafa.newsroom.audit.unpublished")
     user_logged_in.connect(on_login, dispatch_uid="sahafa.newsroom.audit.login")

@@ -12,13 +12,11 @@ import logging
 from django_tasks import task
 
 from sahafa.news.models import ArticlePage
-from sahafa.news.signals import content_changed
+from sahafa.news.signals import SEARCH_KIND, content_changed
 
 from .indexing import index_articles
 
 logger = logging.getLogger("sahafa.search")
-
-SEARCH_KIND = "search"
 
 
 @task(queue_name="background")
