@@ -5,11 +5,9 @@ a scratch PostgreSQL database) is migrated, then its related-topics tables are f
 directly with 100,000 synthetic articles made from resampled corpus paragraphs (each:
 a real headline and body, plus one or two paragraphs of another article of its
 section, on a shifted date), profiled and signed by the same core the site uses.
-These rows stand for pages that are not created, so the engine's own foreign keys to
-the article table must not hold them back: on SQLite the connection's checks are
-switched off (PRAGMA); on PostgreSQL, whose ``session_replication_role`` needs a
-superuser, the scratch database's copies of those constraints are dropped. Then
-``--new`` real articles are created through ``create_article`` and, for each, the
+These rows stand for pages that are not created; the engine's tables have no database
+foreign key to the article pages, so nothing holds them back. Then ``--new`` real
+articles are created through ``create_article`` and, for each, the
 background work of its publication is timed:
 
 - ``own_list_ms``: index the article (profile, term statistics, signature, postings)
@@ -134,43 +132,13 @@ def synthetic(rows: list[dict], size: int, rng: random.Random):
         )
 
 
-def drop_article_foreign_keys() -> list[str]:
-    """Drop the related engine's foreign keys to the article table (PostgreSQL scratch only).
-
-    The bench owns the scratch database; the constraints are found in pg_constraint
-    rather than by Django's generated names. Returns ``table.constraint`` names."""
-    from django.db import connection
-
-    from sahafa.news.models import ArticlePage
-    from sahafa.related.models import ArticleProfile, Posting, RelatedArticle
-
-    tables = [m._meta.db_table for m in (ArticleProfile, Posting, RelatedArticle)]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT conrelid::regclass::text, conname FROM pg_constraint"
-            " WHERE contype = 'f' AND conrelid = ANY(%s::regclass[])"
-            " AND confrelid = %s::regclass",
-            [tables, ArticlePage._meta.db_table],
-        )
-        found = cursor.fetchall()
-        for table, name in found:
-            qn = connection.ops.quote_name
-            cursor.execute(f"ALTER TABLE {qn(table)} DROP CONSTRAINT {qn(name)}")
-    return [f"{table}.{name}" for table, name in found]
-
-
 def load_synthetic(index) -> None:
     from django.db import connection, transaction
 
     from sahafa.related import store
 
-    if connection.vendor == "sqlite":
-        connection.close()  # a fresh connection, outside any transaction, so the switch applies
-        if not connection.disable_constraint_checking():
-            raise SystemExit("could not switch off foreign-key checks")
-        # Checks stay off for the run: the timed work writes lists that point at synthetic ids.
-    elif not drop_article_foreign_keys():
-        raise SystemExit("found no foreign key from the related tables to the article table")
+    # The engine's tables carry no database foreign key to the article pages (their
+    # rows are cleaned up by the publishing task), so synthetic ids need no page rows.
     with transaction.atomic():
         store.write_index(index)
     with connection.cursor() as cursor:
@@ -237,8 +205,8 @@ def measure(args: argparse.Namespace, path: Path) -> dict:
     load_s = time.perf_counter() - t0
     del index
 
-    # Real pages are created with related topics unplugged, then timed by hand.
-    content_changed.disconnect(dispatch_uid="sahafa.related.content_changed")
+    # Real pages are created with the publishing task unplugged, then timed by hand.
+    content_changed.disconnect(dispatch_uid="sahafa.publishing.follow")
     ensure_home()
     section = ensure_section("العالم", "world")
     fresh = rng.sample(rows, args.new + args.pages)

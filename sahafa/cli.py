@@ -1,7 +1,9 @@
 """The ``sahafa`` command.
 
 sahafa demo [--port P] [--home DIR] [--no-serve]   set up and serve the demo site
-sahafa serve [--port P] [--workers N] [--host H]   production server
+sahafa serve [--port P] [--workers N] [--host H] [--no-worker]
+                                                     production server and its task worker
+sahafa worker [--once]                               the durable task worker (one per node)
 sahafa import FORMAT PATH…                           import articles (text, html, wxr, feed, jsonl)
 sahafa search QUERY | --queries FILE                 Arabic search from the command line
 sahafa related ID… | --rebuild                       related topics
@@ -12,13 +14,17 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
+import subprocess
 import sys
+import time
 
 # Verbs that are thin aliases of management commands living in the apps.
 ALIASES = {
     "import": "import_articles",
     "search": "search_articles",
     "related": "related_articles",
+    "worker": "run_worker",
 }
 
 
@@ -63,23 +69,23 @@ def manage(argv: list[str]) -> None:
     execute_from_command_line(["sahafa", *argv])
 
 
-def serve(port: int, workers: int, host: str) -> None:
-    """Run gunicorn with WhiteNoise-served static files and DEBUG off."""
+def serve(port: int, workers: int, host: str, with_worker: bool = True) -> None:
+    """Run gunicorn (WhiteNoise-served static files, DEBUG off) and, beside it, the
+    node's task worker; restart the worker if it dies, stop both on SIGTERM/SIGINT."""
     setup_django()
     check_database()
     from django.conf import settings
     from django.core.management import call_command
+    from django.db import connections
 
     if not (settings.STATIC_ROOT / "staticfiles.json").exists() or os.environ.get(
         "SAHAFA_COLLECTSTATIC"
     ):
         call_command("collectstatic", interactive=False, verbosity=0)
-    from sahafa.delivery.page_cache import bump_generation
+    from sahafa.delivery.page_cache import purge
 
-    bump_generation()  # pages cached by a previous release may name old static files
-    from sahafa.background import drain_default_backend
-
-    drain_default_backend()  # exec() below would drop work still queued in this process
+    purge()  # pages cached by a previous release may name old static files
+    connections.close_all()
     gunicorn = [
         sys.executable,
         "-m",
@@ -92,16 +98,67 @@ def serve(port: int, workers: int, host: str) -> None:
         "--config",
         "python:sahafa.gunicorn_conf",
     ]
-    os.execv(sys.executable, gunicorn)  # noqa: S606 - our own interpreter, fixed arguments
+    worker = [sys.executable, "-m", "sahafa.cli", "worker"]
+    raise SystemExit(supervise(gunicorn, worker if with_worker else None))
+
+
+def supervise(server_cmd: list[str], worker_cmd: list[str] | None) -> int:
+    """Run the web server and the worker as child processes of this one.
+
+    Separate processes, not threads: nothing runs in the gunicorn master but
+    gunicorn. The worker is restarted when it dies (at most once a second); when
+    the web server stops, the worker is stopped too, and its exit code is ours.
+    """
+    stopping = False
+
+    def stop(signum, frame) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    server = subprocess.Popen(server_cmd)  # noqa: S603 - our own interpreter, fixed arguments
+    worker = subprocess.Popen(worker_cmd) if worker_cmd else None  # noqa: S603
+    started = time.monotonic()
+    try:
+        while not stopping and server.poll() is None:
+            if worker is not None and worker.poll() is not None:
+                print(
+                    f"sahafa: worker exited ({worker.returncode}); restarting it",
+                    file=sys.stderr,
+                )
+                time.sleep(max(0.0, 1.0 - (time.monotonic() - started)))
+                worker = subprocess.Popen(worker_cmd)  # noqa: S603
+                started = time.monotonic()
+            time.sleep(0.2)
+    finally:
+        for child in (server, worker):
+            if child is not None and child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        for child in (server, worker):
+            if child is not None:
+                try:
+                    child.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    child.kill()
+                    child.wait()
+    return 0 if stopping else (server.returncode or 0)
 
 
 def demo(port: int, serve_after: bool, host: str) -> None:
     setup_django()
     check_database()
+    from django.apps import apps
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
-    call_command("load_demo")
+    call_command("load_demo")  # news: the outlet, and the «editor» login
+    if apps.is_installed("sahafa.newsroom"):
+        # The newsroom's roles on top: reporter, section_editor, editor-in-chief.
+        call_command("create_demo_accounts")
+    # The demo's own derived work (search, related topics) before the first reader:
+    # the site is complete whether or not it is served now.
+    call_command("run_worker", "--once", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     shown = "127.0.0.1" if host in {"0.0.0.0", "::"} else host  # noqa: S104 - only compared
     print(f"الموقع / site:   http://{shown}:{port}/")
@@ -140,8 +197,13 @@ def main(argv: list[str] | None = None) -> None:
         demo(args.port, not args.no_serve, args.host)
     elif verb == "serve":
         parser.add_argument("--workers", type=int, default=default_workers())
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="do not start a task worker beside the server (one runs elsewhere)",
+        )
         args = parser.parse_args(rest)
-        serve(args.port, args.workers, args.host)
+        serve(args.port, args.workers, args.host, with_worker=not args.no_worker)
     else:
         fail(f"unknown command {verb!r}; see 'sahafa --help'")
 

@@ -10,20 +10,13 @@ keepalive = 5
 # Threads let a worker overlap I/O waits; the page cache keeps CPU work small.
 threads = int(os.environ.get("SAHAFA_THREADS", "2"))
 preload_app = True
-# One control socket per site home: the default (~/.gunicorn/gunicorn.ctl) is shared
-# by every gunicorn on the machine, so a second server would take over the first's.
-control_socket = os.path.join(
-    os.path.abspath(os.environ.get("SAHAFA_HOME") or "var"), "gunicorn.ctl"
-)
+# No control socket: gunicorn runs it on a thread of the master, which then forks
+# replacement workers with that thread alive (see below). ``sahafa serve`` supervises
+# gunicorn itself; signals (HUP, TTIN, TTOU) still reach the master.
+control_socket_disable = True
 
-
-def when_ready(server) -> None:
-    """Start Sahafa's task runner (scheduled publishing, embargoes) in the master.
-
-    One runner per node, not per worker; several nodes are safe (it takes a lock).
-    Set SAHAFA_SCHEDULER=0 when a separate ``sahafa manage run_scheduler`` runs.
-    """
-    from sahafa.newsroom.scheduling import start_background_scheduler
-
-    if start_background_scheduler() is not None:
-        server.log.info("sahafa scheduler started")
+# preload_app: the master imports Sahafa once and forks the workers. Nothing may start
+# a thread before that fork (a child would inherit locks held by a thread it does not
+# have: SQLite's allocator mutex, logging's lock), so the durable worker and the
+# scheduled publishing run in a process of their own (``sahafa worker``), which
+# ``sahafa serve`` starts beside gunicorn.

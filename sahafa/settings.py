@@ -154,6 +154,8 @@ INSTALLED_APPS = [
     "sahafa.related",
     "sahafa.ingest",
     "sahafa.delivery",
+    # The top floor: turns news' one event into the one task that updates the rest.
+    "sahafa.publishing",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -170,6 +172,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "django_tasks",
+    "django_tasks_db",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django.contrib.auth",
@@ -298,14 +301,15 @@ WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "sahafa.newsroom.security.uploads.SafeDocumentForm"
 TAGGIT_CASE_INSENSITIVE = True
 
-# Background work (sahafa.background): tasks on the "background" queue run on a
-# worker thread after their transaction commits; the rest run at once.
-TASKS = {
-    "default": {
-        "BACKEND": "sahafa.background.BackgroundThreadBackend",
-        "QUEUES": ["default", "background"],
-    }
-}
+# Durable work: tasks are rows in the site's own database (django-tasks-db), written
+# in the transaction of the change they follow, and run by ``sahafa worker`` (which
+# ``sahafa serve`` and ``sahafa demo`` start beside the web server).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A task claimed by a worker that is gone (killed, its node lost) is run again after
+# this long without finishing; one on this machine whose worker process died is run
+# again at once.
+SAHAFA_TASK_STALE_SECONDS = int(os.environ.get("SAHAFA_TASK_STALE_SECONDS", "900"))
+SAHAFA_TASK_MAX_ATTEMPTS = int(os.environ.get("SAHAFA_TASK_MAX_ATTEMPTS", "3"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -340,10 +344,8 @@ LOGGING = {
 
 # Sahafa's own switches.
 SAHAFA_PAGE_CACHE_SECONDS = int(os.environ.get("SAHAFA_PAGE_CACHE_SECONDS", "300"))
-# The task runner (scheduled publishing, embargoes): a thread in the gunicorn master
-# unless SAHAFA_SCHEDULER=0 (then run ``sahafa manage run_scheduler``).
-SAHAFA_SCHEDULER_IN_PROCESS = env_flag("SAHAFA_SCHEDULER", True)
-SAHAFA_SCHEDULER_INTERVAL = float(os.environ.get("SAHAFA_SCHEDULER_INTERVAL", "15"))
+# How often the worker runs Wagtail's scheduled publishing (go-live and expiry times).
+SAHAFA_SCHEDULER_INTERVAL = float(os.environ.get("SAHAFA_SCHEDULER_INTERVAL", "10"))
 SAHAFA_SCHEDULER_LATE_SECONDS = float(os.environ.get("SAHAFA_SCHEDULER_LATE_SECONDS", "120"))
 SAHAFA_SEARCH_BACKENDS = {"default": {"BACKEND": "sahafa.search.backends.auto"}}
 SAHAFA_RELATED_PROVIDER = "sahafa.related.providers.stored"

@@ -22,11 +22,7 @@ STORAGES = {
     "default": {"BACKEND": "sahafa.newsroom.security.storage.SafeNameFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-# Immediate: background tasks run inside the test, so their effects can be asserted.
-TASKS = {
-    "default": {
-        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-        "QUEUES": ["default", "background"],
-    }
-}
+# Immediate: a task runs where it is enqueued, inside the writing transaction, so its
+# effects can be asserted at once. tests/publishing runs the durable backend for real.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - WhiteNoise warns about a missing folder

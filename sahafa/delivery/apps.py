@@ -7,10 +7,3 @@ class DeliveryConfig(AppConfig):
     label = "delivery"
     verbose_name = _("التوزيع")
     default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self) -> None:
-        from sahafa.news.signals import content_changed
-
-        from .page_cache import bump_generation
-
-        content_changed.connect(bump_generation, dispatch_uid="sahafa.delivery.page_cache")

@@ -1,9 +1,9 @@
 """The reader's page cache: a published page is one cache lookup.
 
-Entries are keyed by a *generation* number; any ``content_changed`` event bumps the
-generation, so every cached page is stale at once without enumerating keys, and the
-next reader of each page pays one render. The ticker is a separate fragment with its
-own short cache, so breaking news does not bump the generation.
+Entries are keyed by a *generation* number; the publishing task's one purge per
+change bumps it (:func:`purge`), so every cached page is stale at once without
+enumerating keys, and the next reader of each page pays one render. The ticker is a
+separate fragment with its own short cache, so breaking news does not purge pages.
 """
 
 from __future__ import annotations
@@ -27,15 +27,8 @@ def generation() -> int:
     return value
 
 
-# Changes that pages do not show as cached: the ticker is refreshed in every page
-# from its own fragment, so breaking news never purges the page cache.
-FRAGMENT_KINDS = frozenset({"ticker"})
-
-
-def bump_generation(**kwargs) -> None:
-    """Invalidate every cached page (called on each publish event)."""
-    if kwargs.get("kind") in FRAGMENT_KINDS:
-        return
+def purge() -> None:
+    """Make every cached page stale (the one purge that follows a change)."""
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:

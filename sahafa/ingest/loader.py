@@ -1,14 +1,20 @@
 """Turn :class:`ArticleRecord` objects into Sahafa articles.
 
-One loader for every format. Records are written ``BATCH_SIZE`` to a transaction,
-each in its own savepoint (a bad record fails alone), and each batch's search index
-entries are written in the same transaction: an interrupted run (even ``kill -9``)
-leaves no half-article behind, and every article it did commit is searchable. A
-re-run picks up where it stopped: records are matched by their identity (external
-id, source URL, guid or content hash, kept in ``ArticlePage.external_id``) and an
-unchanged record is skipped, a changed one updated — never duplicated. The skipped
-ones are announced as ``unchanged``, so derived data a killed run never reached the
-end to compute (related topics) is filled in by the re-run.
+One loader for every format. New articles are made by
+:func:`sahafa.news.structure.create_article` — the one way Sahafa creates a page,
+Wagtail's publish — and changed ones get a new revision the same way.
+
+Records are written ``BATCH_SIZE`` to a transaction, each in its own savepoint (a
+bad record fails alone), inside one ``batched_changes()``: just before a batch
+commits, ``flush_batch()`` sends one ``content_changed`` for its articles, whose
+task row (search index, related topics, page cache) therefore commits with the
+batch. An interrupted run (even ``kill -9``) leaves no half-article behind, and
+every batch it did commit has its task: the worker brings search and related topics
+up to date for it, so nothing needs replaying. A re-run picks up where it stopped:
+records are matched by their identity (external id, source URL, guid or content
+hash, kept in ``ArticlePage.external_id``) and by a fingerprint of their content;
+an unchanged record is skipped (and announces nothing), a changed one updated —
+never duplicated.
 """
 
 from __future__ import annotations
@@ -30,26 +36,22 @@ from django.utils.html import escape
 
 from sahafa.arabic import normalize
 from sahafa.news.models import ArticlePage, Author, NewsTag, OutletSettings, SectionPage
-from sahafa.news.signals import UNCHANGED_KIND, batched_changes, content_changed, flush_batch
+from sahafa.news.signals import batched_changes, flush_batch
 from sahafa.news.structure import create_article, ensure_section
 
 from .media import MediaLibrary
 from .records import ArticleRecord, Block, RecordError, Report
-from .store import SectionCursor, create_imported_article
 from .text import sanitize_inline
 
 logger = logging.getLogger("sahafa.ingest")
 
 DEFAULT_SECTION = "أخبار"
 IDENTITY_MAX = 200
-# Records per transaction. Larger batches share one commit and one search-index write
-# among more articles; smaller ones hold the database's write lock (SQLite) for less
-# time while an editor may be waiting, and a killed run loses less uncommitted work.
+# Records per transaction. Larger batches share one commit and one task (search index,
+# related topics, page cache) among more articles; smaller ones hold the database's
+# write lock (SQLite) for less time while an editor may be waiting, and a killed run
+# loses less uncommitted work.
 BATCH_SIZE = 50
-HASH_FIELD = "ingest_hash"
-
-
-UNCHANGED = "unchanged since the last import — لم يتغيّر منذ الاستيراد السابق"
 
 
 @dataclass
@@ -63,9 +65,6 @@ class LoadOptions:
     # Folder holding the export's uploads (wp-content/uploads): attachment URLs
     # are mapped to files in it; absent files are simply not attached.
     media_dir: str | None = None
-    # False: the Wagtail standard path (create_article: add_child + full_clean +
-    # log()); kept as the speed bench's baseline and as a cross-check in tests.
-    fast: bool = True
 
 
 @dataclass
@@ -230,7 +229,6 @@ class Loader:
         self._sections: dict[str, SectionPage] = {}
         self._authors: dict[str, Author] = {}
         self._tags: dict[str, NewsTag] = {}
-        self._cursors: dict[int, SectionCursor] = {}
         self.media = MediaLibrary(self.options.media_dir, user=self.options.user)
         # url_key(old URL / guid) → article id, for the internal-link pass
         self._targets: dict[str, int] = {}
@@ -238,8 +236,6 @@ class Loader:
         self._slugs: dict[str, int] = {}
         # article id → old URLs it links to
         self._linking: dict[int, list[str]] = {}
-        # articles met unchanged (announced at the end: see the module docstring)
-        self._unchanged: list[int] = []
         # articles remembered in the batch being written (forgotten if it fails to commit)
         self._batch_ids: list[int] = []
 
@@ -295,9 +291,9 @@ class Loader:
         items: Iterable[ArticleRecord | RecordError],
         on_item: Callable[[], None] | None = None,
     ) -> Report:
-        """Load every item, ``BATCH_SIZE`` to a transaction that also indexes them for
-        search; related topics and the page cache hear of the changes once, at the
-        end (``batched_changes``)."""
+        """Load every item, ``BATCH_SIZE`` to a transaction that also writes the one
+        task following the batch's changes (``batched_changes``/``flush_batch``);
+        then point links between the imported items at their new pages."""
         items = iter(items)
         if self.options.limit:
             items = itertools.islice(items, self.options.limit)
@@ -308,16 +304,16 @@ class Loader:
                     on_item()
             if not self.options.dry_run:
                 self.rewrite_internal_links()
-        self.announce_unchanged()
         return self.report
 
     def load_batch(self, batch: list[ArticleRecord | RecordError]) -> None:
-        """Write ``batch`` in one transaction, with the search index of what it stored.
+        """Write ``batch`` in one transaction, with the task that follows its changes.
 
         The records are parsed before the transaction opens, so the write lock is held
-        for writing only. If the commit itself fails (nothing of the batch is saved),
-        what the loader remembered of the batch is forgotten and its records are
-        written again one by one, so that one culprit does not cost its neighbours.
+        for writing only. If the batch fails as a whole (its commit, or writing its
+        task row: nothing of it is saved), what the loader remembered of the batch is
+        forgotten and its records are written again one by one, so that one culprit
+        does not cost its neighbours.
         """
         if self.options.dry_run:
             for item in batch:
@@ -329,7 +325,8 @@ class Loader:
             with transaction.atomic():
                 for item in batch:
                     self.load_one(item)
-                self._flush()
+                # In the batch's transaction: its task row commits with it, or neither.
+                flush_batch()
         except DatabaseError as exc:
             self._forget_batch(counts)
             if len(batch) > 1:
@@ -341,33 +338,16 @@ class Loader:
             self.report.fail(name or "?", f"{exc.__class__.__name__}: {exc}")
             logger.warning("import failed for %s: %s", name, exc)
 
-    def _flush(self) -> None:
-        """Index the batch inside its transaction. Should indexing fail, the batch is
-        still saved, and the end-of-run ``content_changed`` indexes what is missing."""
-        try:
-            with transaction.atomic():
-                flush_batch()
-        except Exception:
-            logger.exception("import: indexing a batch failed; the end of the run retries")
-
-    def _counts(self) -> tuple[int, int, int, int, int, int]:
+    def _counts(self) -> tuple[int, int, int, int, int]:
         r = self.report
-        return (
-            r.imported,
-            r.updated,
-            r.skipped,
-            len(r.failed),
-            len(self.skipped_reasons),
-            len(self._unchanged),
-        )
+        return (r.imported, r.updated, r.skipped, len(r.failed), len(self.skipped_reasons))
 
-    def _forget_batch(self, counts: tuple[int, int, int, int, int, int]) -> None:
+    def _forget_batch(self, counts: tuple[int, int, int, int, int]) -> None:
         """A batch rolled back as a whole: undo its counts and what was cached of it."""
         r = self.report
         r.imported, r.updated, r.skipped = counts[:3]
         del r.failed[counts[3] :]
         del self.skipped_reasons[counts[4] :]
-        del self._unchanged[counts[5] :]
         gone = set(self._batch_ids)
         for pk in gone:
             self._linking.pop(pk, None)
@@ -377,26 +357,12 @@ class Loader:
         self._forget_cached_rows()
 
     def _forget_cached_rows(self) -> None:
-        """Drop the cached sections, authors, tags, images and tree positions: some
-        may have been created in a transaction that was just rolled back."""
+        """Drop the cached sections, authors, tags and images: some may have been
+        created in a transaction that was just rolled back."""
         self._sections.clear()
         self._authors.clear()
         self._tags.clear()
         self.media.forget()
-        for cursor in self._cursors.values():
-            cursor.forget()
-
-    def announce_unchanged(self) -> None:
-        """Tell derived data about the articles this run met unchanged, once committed
-        (search and related topics index whichever of them they lack)."""
-        ids = sorted(set(self._unchanged))
-        self._unchanged = []
-        if ids:
-            transaction.on_commit(
-                lambda: content_changed.send(
-                    sender=ArticlePage, article_ids=ids, kind=UNCHANGED_KIND
-                )
-            )
 
     def load_one(self, item: ArticleRecord | RecordError) -> None:
         if isinstance(item, RecordError):
@@ -421,8 +387,8 @@ class Loader:
                 self._write(record)
         except (DatabaseError, ValueError, ValidationError, RecordError, OSError) as exc:
             # One transaction (savepoint) per item: nothing of this item was written.
-            # The tracked tree positions may be what failed, and the authors, tags or
-            # section it created are gone with it: read them all afresh.
+            # The authors, tags or section it created are gone with it: read them all
+            # afresh.
             self._forget_cached_rows()
             self.report.fail(record.identity()[:120], f"{exc.__class__.__name__}: {exc}")
             logger.warning("import failed for %s: %s", record.identity(), exc)
@@ -433,8 +399,9 @@ class Loader:
         plan = plan_status(record, self.options.force_status)
         existing = ArticlePage.objects.filter(external_id=key).first()
         if existing is not None and existing.ingest_fingerprint == fingerprint:
-            self.report.skipped += 1  # counted, not listed: a resumed run skips thousands
-            self._unchanged.append(existing.pk)
+            # Counted, not listed: a resumed run skips thousands. Nothing to announce:
+            # the batch that stored it had its task.
+            self.report.skipped += 1
             self._remember(record, existing.pk)
             return
         if self.options.update_masthead and (record.site_name or record.masthead):
@@ -464,13 +431,7 @@ class Loader:
         authors = self.authors_for(record.authors)
         tags = self.tags_for(record.tags)
         if existing is None:
-            extra: dict = {}
-            if self.options.fast:
-                create = create_imported_article
-                extra["cursor"] = self._cursors.setdefault(section.pk, SectionCursor(section))
-            else:
-                create = create_article
-            article = create(
+            article = create_article(
                 section,
                 title=record.title[:255],
                 published_at=published_at if plan.publish else None,
@@ -480,7 +441,6 @@ class Loader:
                 tags=tags,
                 authors=authors,
                 user=self.options.user,
-                **extra,
                 **fields,
             )
         else:
@@ -493,7 +453,9 @@ class Loader:
             self.report.updated += 1
 
     def _update(self, article, record, plan, fields, authors, tags) -> ArticlePage:
-        """A changed record: a new revision, published if the record is."""
+        """A changed record: a new revision, published if the record is (scheduled,
+        by Wagtail, if its go-live time is ahead). Who may import may publish (the
+        import permission says so), so Wagtail's page-permission check is not asked."""
         article.title = record.title[:255]
         article.draft_title = article.title
         for name, value in fields.items():
@@ -503,10 +465,8 @@ class Loader:
         if plan.go_live_at is not None:
             article.go_live_at = plan.go_live_at
         revision = article.save_revision(user=self.options.user, log_action=True)
-        if plan.publish and plan.go_live_at is None:
-            revision.publish(user=self.options.user)
-        elif plan.publish:
-            revision.publish(user=self.options.user)  # Wagtail schedules a future go_live_at
+        if plan.publish:
+            revision.publish(user=self.options.user, skip_permission_checks=True)
         elif plan.unpublish and article.live:
             article.unpublish(user=self.options.user, log_action=True)
         return article
@@ -526,38 +486,56 @@ class Loader:
         """Second pass: links between imported items now point at the new pages.
 
         Each linking article gets a new revision (published if it is live), in its
-        own transaction. Links to items imported in an earlier run are found by
-        their source URL. Returns the number of links rewritten.
+        own savepoint, ``BATCH_SIZE`` articles to a transaction that also writes the
+        task following them (as for the records). Links to items imported in an
+        earlier run are found by their source URL. Returns the number of links
+        rewritten.
         """
         total = 0
-        for article_id, links in self._linking.items():
-            targets = {}
-            for url in links:
-                key = url_key(url)
-                target = self._targets.get(key)
-                if target is None:
-                    last = urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]
-                    target = self._slugs.get(last)
-                if target is None:
-                    found = (
-                        ArticlePage.objects.filter(source_url__in=_url_variants(url))
-                        .values_list("pk", flat=True)
-                        .first()
-                    )
-                    target = found
-                if target is not None:
-                    self._targets[key] = target
-                if target is not None and target != article_id:
-                    targets[key] = target
-            if not targets:
-                continue
+        pending = [
+            (pk, targets)
+            for pk, links in self._linking.items()
+            if (targets := self._link_targets(pk, links))
+        ]
+        self._linking.clear()
+        for chunk in _batches(iter(pending), BATCH_SIZE):
+            done, failed = 0, []
             try:
                 with transaction.atomic():
-                    total += self._rewrite_one(article_id, targets)
-            except (DatabaseError, ValueError, ValidationError) as exc:
+                    for article_id, targets in chunk:
+                        try:
+                            with transaction.atomic():
+                                done += self._rewrite_one(article_id, targets)
+                        except (DatabaseError, ValueError, ValidationError) as exc:
+                            failed.append((article_id, exc))
+                    flush_batch()
+            except DatabaseError as exc:  # nothing of the chunk was saved
+                done, failed = 0, [(article_id, exc) for article_id, _targets in chunk]
+            total += done
+            for article_id, exc in failed:
                 self.report.fail(f"links of article {article_id}", f"{type(exc).__name__}: {exc}")
-        self._linking.clear()
         return total
+
+    def _link_targets(self, article_id: int, links: list[str]) -> dict[str, int]:
+        """The imported pages that the old URLs ``links`` of one article stand for."""
+        targets = {}
+        for url in links:
+            key = url_key(url)
+            target = self._targets.get(key)
+            if target is None:
+                last = urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]
+                target = self._slugs.get(last)
+            if target is None:
+                target = (
+                    ArticlePage.objects.filter(source_url__in=_url_variants(url))
+                    .values_list("pk", flat=True)
+                    .first()
+                )
+            if target is not None:
+                self._targets[key] = target
+            if target is not None and target != article_id:
+                targets[key] = target
+        return targets
 
     def _rewrite_one(self, article_id: int, targets: dict[str, int]) -> int:
         article = ArticlePage.objects.get(pk=article_id).get_latest_revision_as_object()
@@ -572,7 +550,7 @@ class Loader:
         article.body = raw
         revision = article.save_revision(user=self.options.user, log_action=True)
         if article.live:
-            revision.publish(user=self.options.user)
+            revision.publish(user=self.options.user, skip_permission_checks=True)
         return changed
 
     def _apply_masthead(self, record: ArticleRecord) -> None:

@@ -1,26 +1,23 @@
 """Import jobs: an admin upload («استيراد أرشيف») run in the background.
 
-The request that uploads the files only validates and stores them; a task on the
-``background`` queue runs the loader and writes its progress and report here, so
-no import is bound to the web server's request timeout.
+The request that uploads the files only validates and stores them, and enqueues the
+job's task (:func:`sahafa.ingest.tasks.run_import_job`) in its own transaction; the
+durable queue runs it on the worker, which writes its progress and report here, so
+no import is bound to the web server's request timeout. Should the worker die in the
+middle, the queue runs the task again, and the loader, skipping what is already
+saved, imports exactly the rest.
 """
 
 from __future__ import annotations
 
 import shutil
-from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-
-#: A job whose heartbeat (``updated_at``) is older than this while it is queued or
-#: running has lost its worker (the process restarted): it is shown as interrupted
-#: and may be resumed. The running task beats at least every batch of records and
-#: every few seconds of the link pass, so a live job is never this quiet.
-STALE_AFTER = timedelta(minutes=5)
 
 
 def jobs_root() -> Path:
@@ -41,7 +38,6 @@ class ImportJob(models.Model):
         RUNNING = "running", _("قيد التنفيذ")
         DONE = "done", _("اكتمل")
         FAILED = "failed", _("فشل")
-        INTERRUPTED = "interrupted", _("انقطع")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -52,7 +48,7 @@ class ImportJob(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("وقت الرفع"), default=timezone.now)
-    # The heartbeat: written with every progress report of the running task.
+    # Written with every progress report of the running task (once per batch).
     updated_at = models.DateTimeField(_("آخر نشاط"), default=timezone.now)
     finished_at = models.DateTimeField(_("وقت الانتهاء"), null=True, blank=True)
     format = models.CharField(_("الصيغة"), max_length=20)
@@ -64,9 +60,10 @@ class ImportJob(models.Model):
     status = models.CharField(
         _("الحالة"), max_length=20, choices=Status.choices, default=Status.QUEUED
     )
-    # Bumped by «استئناف»: a task of an earlier attempt that still turns up (or still
-    # runs) finds it has been superseded and stops.
-    attempt = models.PositiveIntegerField(default=1)
+    # The job's task in the durable queue, and how many times a worker started it:
+    # more than once means a worker was lost and the queue ran the job again.
+    task_id = models.CharField(max_length=64, blank=True, editable=False)
+    runs = models.PositiveIntegerField(default=0, editable=False)
     processed = models.PositiveIntegerField(_("ما عولج"), default=0)
     imported = models.PositiveIntegerField(default=0)
     updated = models.PositiveIntegerField(default=0)
@@ -100,26 +97,35 @@ class ImportJob(models.Model):
         shutil.rmtree(self.folder, ignore_errors=True)
 
     @property
-    def is_stale(self) -> bool:
-        return timezone.now() - self.updated_at > STALE_AFTER
+    def is_active(self) -> bool:
+        """Still queued or running: the job page refreshes itself."""
+        return self.shown_status in (self.Status.QUEUED, self.Status.RUNNING)
 
     @property
     def shown_status(self) -> str:
-        """The status an editor sees: a queued or running job whose worker went quiet
-        is interrupted, whatever the row says (a dead process cannot update it)."""
-        if self.status in (self.Status.QUEUED, self.Status.RUNNING) and self.is_stale:
-            return self.Status.INTERRUPTED
-        return self.status
+        """The status an editor sees: a job whose task the queue gave up on is failed,
+        whatever its row says (the lost worker could not write it)."""
+        return self.Status.FAILED if self.task_abandoned else self.status
 
     @property
     def shown_status_label(self) -> str:
         return self.Status(self.shown_status).label
 
-    @property
-    def is_active(self) -> bool:
-        """Still queued or running (and not interrupted): the job page refreshes itself."""
-        return self.shown_status in (self.Status.QUEUED, self.Status.RUNNING)
+    @cached_property
+    def task_abandoned(self) -> bool:
+        """True when the job is unfinished but its task will not run again: the queue
+        marked it failed (its worker was lost time after time) or no longer holds it."""
+        if self.status not in (self.Status.QUEUED, self.Status.RUNNING) or not self.task_id:
+            return False
+        from django_tasks import TaskResultStatus
+        from django_tasks.exceptions import TaskResultDoesNotExist
 
-    @property
-    def can_resume(self) -> bool:
-        return self.shown_status == self.Status.INTERRUPTED and self.folder.is_dir()
+        from .tasks import run_import_job
+
+        try:
+            result = run_import_job.get_result(self.task_id)
+        except TaskResultDoesNotExist:
+            return True
+        except NotImplementedError:  # a backend that keeps no results (immediate)
+            return False
+        return result.status == TaskResultStatus.FAILED

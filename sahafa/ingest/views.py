@@ -1,7 +1,8 @@
 """«استيراد أرشيف»: editors upload files; an import job runs them in the background.
 
 The upload request only validates and stores the files (privately, under
-SAHAFA_HOME) and queues an :class:`~sahafa.ingest.models.ImportJob`; the editor
+SAHAFA_HOME) and enqueues an :class:`~sahafa.ingest.models.ImportJob`'s task, in
+one transaction; the editor
 follows it on the job's page, which shows the progress and, at the end, the same
 report as the ``import`` command. A dry run is a job too: parsing fifty 20 MB
 exports can itself outlast the web server's request timeout.
@@ -15,8 +16,6 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
-from wagtail.admin import messages
 
 from . import tasks
 from .forms import ImportUploadForm
@@ -69,7 +68,8 @@ def import_upload(request):
 
 
 def create_job(data: dict, user) -> ImportJob:
-    """Store the uploads in the job's private folder and queue the job."""
+    """Store the uploads in the job's private folder and enqueue the job, in one
+    transaction: the job row, its files and its task row exist together or not at all."""
     uploads = data["files"]
     # Our own file names: the uploaded ones are shown, never used as paths.
     stored = [
@@ -91,10 +91,10 @@ def create_job(data: dict, user) -> ImportJob:
                 with open(path, "wb") as fh:
                     for chunk in upload.chunks():
                         fh.write(chunk)
+            tasks.start(job)
         except BaseException:
-            job.remove_files()  # the job row is rolled back with it
+            job.remove_files()  # the job row (and its task row) is rolled back with it
             raise
-        tasks.start(job)
     return job
 
 
@@ -124,16 +124,3 @@ def import_job(request, pk: int):
             "refresh_seconds": REFRESH_SECONDS if job.is_active else None,
         },
     )
-
-
-@require_POST
-def resume_job(request, pk: int):
-    """«استئناف»: run an interrupted job again; what it already saved is skipped."""
-    job, refused = _job_for(request, pk)
-    if refused:
-        return refused
-    if job.can_resume and tasks.resume(job):
-        messages.success(request, _("استُؤنفت مهمة الاستيراد."))
-    else:
-        messages.error(request, _("لا يمكن استئناف هذه المهمة: ليست منقطعة."))
-    return redirect("ingest_job", job.pk)

@@ -13,7 +13,6 @@ def register_admin_urls():
     return [
         path("ingest/upload/", views.import_upload, name="ingest_upload"),
         path("ingest/jobs/<int:pk>/", views.import_job, name="ingest_job"),
-        path("ingest/jobs/<int:pk>/resume/", views.resume_job, name="ingest_job_resume"),
     ]
 
 

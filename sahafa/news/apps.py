@@ -9,6 +9,7 @@ class NewsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import signal_handlers
+        from . import sanitize, signal_handlers
 
+        sanitize.connect()
         signal_handlers.connect()

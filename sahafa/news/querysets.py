@@ -1,25 +1,22 @@
 """Publication rules, in one place.
 
 Everything a reader can reach — pages, listings, feeds, sitemaps, search, related
-topics, the API — starts from ``ArticlePage.objects.published()``, so "a draft, a
-scheduled or an embargoed article is never shown" is enforced here and only here.
+topics, the API — starts from ``ArticlePage.objects.published()``, so "a draft or a
+scheduled article is never shown" is enforced here and only here. There is one
+clock: ``live``. An embargo is a rule on Wagtail's go-live time
+(``ArticlePage.embargo_holds``), so an embargoed article is simply not live yet.
 """
 
 from __future__ import annotations
 
-from django.db.models import Q
-from django.utils import timezone
 from wagtail.models import PageManager
 from wagtail.query import PageQuerySet
 
 
 class ArticlePageQuerySet(PageQuerySet):
-    def published(self, now=None) -> ArticlePageQuerySet:
-        """Live articles whose embargo, if any, has passed."""
-        now = now or timezone.now()
-        return self.filter(live=True).filter(
-            Q(embargo_until__isnull=True) | Q(embargo_until__lte=now)
-        )
+    def published(self) -> ArticlePageQuerySet:
+        """The articles a reader may see: the live ones."""
+        return self.filter(live=True)
 
     def in_section(self, section) -> ArticlePageQuerySet:
         return self.filter(section=section)

@@ -1,55 +1,62 @@
-"""Turn Wagtail's page events and ticker/settings saves into ``content_changed``."""
+"""Turn Wagtail's page events and ticker/settings saves into ``content_changed``.
+
+Every handler here runs inside the transaction that made the change, after the
+change is written (``page_published``, ``page_unpublished``, ``post_page_move``,
+``post_delete``, ``post_save``), and does one thing: announce it
+(:func:`sahafa.news.signals.announce`). What follows — search, related topics, the
+page cache — is one durable task that ``sahafa.publishing`` enqueues on hearing it.
+"""
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from .context_processors import forget_nav
 from .models import ArticlePage, Author, NewsTag, OutletSettings, SectionPage, TickerItem
-from .signals import (
-    METADATA_KIND,
-    collect_in_batch,
-    content_changed,
-    name_changed,
-    remember_saved,
-)
-from .ticker import forget_ticker
+from .signals import ChangeKind, announce, name_changed, remember_saved
 
 
-def announce(article_ids: list[int], kind: str) -> None:
-    """Send ``content_changed`` once the surrounding transaction has committed
-    (or, inside ``batched_changes()``, once at the end of the batch)."""
-    ids = list(article_ids)
-    if collect_in_batch(ids, kind):
-        return
-    transaction.on_commit(
-        lambda: content_changed.send(sender=ArticlePage, article_ids=ids, kind=kind)
-    )
+def _specific(instance):
+    return instance.specific if hasattr(instance, "specific") else instance
 
 
-def on_page_event(sender, instance, **kwargs):
-    page = instance.specific if hasattr(instance, "specific") else instance
+def on_page_published(sender, instance, **kwargs):
+    page = _specific(instance)
     if isinstance(page, ArticlePage):
-        announce([page.pk], "article")
-    elif isinstance(page, SectionPage):
-        announce([], "section")
+        announce([page.pk], ChangeKind.ARTICLE)
     else:
-        announce([], "page")
+        announce([], ChangeKind.PAGE)
+
+
+def on_page_unpublished(sender, instance, **kwargs):
+    page = _specific(instance)
+    if instance.live:
+        # Wagtail sends page_unpublished from pre_delete for a live page that is about
+        # to be deleted, before its row is gone: the post_delete below announces it.
+        return
+    if isinstance(page, ArticlePage):
+        announce([page.pk], ChangeKind.ARTICLE)
+    else:
+        announce([], ChangeKind.PAGE)
 
 
 def on_page_moved(sender, instance, **kwargs):
-    page = instance.specific
+    page = _specific(instance)
     if isinstance(page, ArticlePage):
         parent = kwargs.get("parent_page_after")
         if parent is not None:
             ArticlePage.objects.filter(pk=page.pk).update(section_id=parent.pk)
-        announce([page.pk], "article")
+        announce([page.pk], ChangeKind.ARTICLE)
+    else:
+        announce([], ChangeKind.PAGE)
 
 
 def on_article_deleted(sender, instance, **kwargs):
-    announce([instance.pk], "article")
+    announce([instance.pk], ChangeKind.ARTICLE)
+
+
+def on_section_deleted(sender, instance, **kwargs):
+    announce([], ChangeKind.PAGE)
 
 
 def on_article_saved(sender, instance, raw=False, **kwargs):
@@ -68,11 +75,11 @@ def on_article_removed(sender, instance, **kwargs):
 
 
 def on_ticker_changed(sender, instance, **kwargs):
-    announce([], "ticker")
+    announce([], ChangeKind.TICKER, sender=sender)
 
 
 def on_settings_changed(sender, instance, **kwargs):
-    announce([], "settings")
+    announce([], ChangeKind.SETTINGS, sender=sender)
 
 
 # The name of each model that derived data (search index, related signatures, cached
@@ -92,17 +99,13 @@ def remember_stored_name(sender, instance, raw=False, update_fields=None, **kwar
 
 def on_renamed(sender, instance, created=False, raw=False, **kwargs):
     """A renamed author, tag or section (a section's row holds its *published* title):
-    send ``name_changed`` now, and announce its live articles, kind ``metadata``, once
-    the rename has committed.
-
-    Sent directly rather than folded into a running batch, whose single end event
-    receivers treat as an ``article`` change."""
+    send ``name_changed``, and announce its live articles, kind METADATA."""
     stored = instance.__dict__.pop("_sahafa_stored_name", None)
     field = RENAMED_FIELDS[sender]
     if created or raw or stored is None or stored == getattr(instance, field):
         return
     name_changed.send(sender=sender, instance=instance, old_name=stored)
-    announce_metadata(sender, live_article_ids(sender, instance))
+    announce(live_article_ids(sender, instance), ChangeKind.METADATA, sender=sender)
 
 
 def live_article_ids(sender, instance) -> list[int]:
@@ -117,17 +120,15 @@ def live_article_ids(sender, instance) -> list[int]:
     return sorted(set(live.values_list("pk", flat=True)))
 
 
-def announce_metadata(sender, ids: list[int]) -> None:
-    if ids:
-        transaction.on_commit(
-            lambda: content_changed.send(sender=sender, article_ids=ids, kind=METADATA_KIND)
-        )
+def remember_named_articles(sender, instance, **kwargs):
+    """Before an author or tag is deleted, note its live articles (the links go with it)."""
+    instance._sahafa_named_articles = live_article_ids(sender, instance)
 
 
 def on_name_deleted(sender, instance, **kwargs):
-    """A deleted author or tag: its live articles lose the name once the delete commits
-    (collected before the delete, while the links still exist)."""
-    announce_metadata(sender, live_article_ids(sender, instance))
+    """A deleted author or tag: its live articles lose the name."""
+    ids = instance.__dict__.pop("_sahafa_named_articles", [])
+    announce(ids, ChangeKind.METADATA, sender=sender)
 
 
 def connect() -> None:
@@ -137,11 +138,13 @@ def connect() -> None:
         post_save.connect(on_renamed, sender=model, dispatch_uid=uid)
     for model in (Author, NewsTag):
         uid = f"sahafa.news.name_deleted.{model._meta.model_name}"
-        pre_delete.connect(on_name_deleted, sender=model, dispatch_uid=uid)
-    page_published.connect(on_page_event, dispatch_uid="sahafa.news.published")
-    page_unpublished.connect(on_page_event, dispatch_uid="sahafa.news.unpublished")
+        pre_delete.connect(remember_named_articles, sender=model, dispatch_uid=f"{uid}.pre")
+        post_delete.connect(on_name_deleted, sender=model, dispatch_uid=uid)
+    page_published.connect(on_page_published, dispatch_uid="sahafa.news.published")
+    page_unpublished.connect(on_page_unpublished, dispatch_uid="sahafa.news.unpublished")
     post_page_move.connect(on_page_moved, dispatch_uid="sahafa.news.moved")
-    pre_delete.connect(on_article_deleted, sender=ArticlePage, dispatch_uid="sahafa.news.deleted")
+    post_delete.connect(on_article_deleted, sender=ArticlePage, dispatch_uid="sahafa.news.deleted")
+    post_delete.connect(on_section_deleted, sender=SectionPage, dispatch_uid="sahafa.news.sec.del")
     post_save.connect(on_article_saved, sender=ArticlePage, dispatch_uid="sahafa.news.admin_index")
     post_delete.connect(
         on_article_removed, sender=ArticlePage, dispatch_uid="sahafa.news.admin_unindex"
@@ -151,5 +154,3 @@ def connect() -> None:
     post_save.connect(
         on_settings_changed, sender=OutletSettings, dispatch_uid="sahafa.news.settings"
     )
-    content_changed.connect(forget_ticker, dispatch_uid="sahafa.news.ticker.forget")
-    content_changed.connect(forget_nav, dispatch_uid="sahafa.news.nav.forget")

@@ -1,8 +1,8 @@
 """Building the page tree: the home page, sections and published articles.
 
-Shared by the demo loader, the importers and the tests, so that every path that
-creates content publishes it the same way (through a revision, firing the publish
-event) and nothing half-made is left behind.
+Shared by the demo loader, the importers, bulk jobs and the tests, so that every
+path that creates content publishes it the same way — Wagtail's, through a revision
+and its publish, firing the publish event — and nothing half-made is left behind.
 """
 
 from __future__ import annotations
@@ -11,9 +11,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
-from wagtail.log_actions import log
-from wagtail.models import Page, Revision, Site
-from wagtail.signals import page_published
+from wagtail.models import Page, Site
 
 from sahafa.arabic import slugify, unique_slug
 
@@ -56,8 +54,25 @@ def ensure_section(title: str, slug: str | None = None, intro: str = "") -> Sect
 
 
 def free_slug(parent: Page, title: str) -> str:
+    """The title's slug, numbered if a sibling has it (``-2``, ``-3``…) — in one query.
+
+    Archives repeat headlines («أسعار الذهب اليوم») hundreds of times; probing
+    ``slug``, ``slug-2``, ``slug-3``… one query each would grow with every copy, so
+    the siblings' slugs sharing the stem are read at once. Wagtail checks the slug
+    again when the page is saved, so a sibling added meanwhile fails the save
+    rather than duplicating a URL.
+    """
+    base = slugify(title)
+    prefix = base[:30]
     siblings = parent.get_children()
-    return unique_slug(slugify(title), lambda s: siblings.filter(slug=s).exists())
+    taken = set(siblings.filter(slug__startswith=prefix).values_list("slug", flat=True))
+
+    def exists(slug: str) -> bool:
+        if slug.startswith(prefix):
+            return slug in taken
+        return siblings.filter(slug=slug).exists()
+
+    return unique_slug(base, exists)
 
 
 def create_article(
@@ -66,71 +81,72 @@ def create_article(
     title: str,
     published_at: datetime | None = None,
     publish: bool = True,
-    tags: list[str] | None = None,
+    tags: list | None = None,
     authors: list | None = None,
     user=None,
     **fields,
 ) -> ArticlePage:
     """Create an article under ``section`` with its first revision, published when asked.
 
-    ``published_at`` becomes the first-published date (as for imported archives).
-    A new page is written live in one step — the same end state as Wagtail's publish
-    action (live revision, log entries, ``page_published``) at a third of the
-    queries, which matters for archive imports; a future ``go_live_at`` goes through
-    Wagtail's own scheduling instead. The whole creation is one transaction.
+    The one way Sahafa creates an article — the demo, the importers, bulk jobs and
+    the tests all come here — and it is Wagtail's own, through its public API, in
+    the order of the admin's create view: the page is added to the tree as a draft
+    (``add_child``: its position, ``wagtail.create`` log entry), its first revision
+    saved (``wagtail.edit``) and, with ``publish``, that revision published
+    (``revision.publish()``: live revision, ``wagtail.publish`` log entry,
+    ``page_published`` — which ``news`` turns into ``content_changed``, collected
+    by a running ``batched_changes()``). A future ``go_live_at`` leaves the article
+    scheduled the Wagtail way (the revision approved for that time, a
+    ``wagtail.publish.schedule`` entry); the worker's scheduled publishing makes it
+    live then. An article under embargo without a go-live time at or after the
+    embargo's end is kept a draft, as the admin keeps it (the model's
+    ``embargo_holds()``, the one embargo rule).
+
+    ``published_at`` is the archive's date for an item published elsewhere long ago:
+    it becomes the first (and last) published date instead of the moment of the
+    import. ``tags`` are tag names or ``NewsTag`` objects, ``authors`` ``Author``
+    objects; ``fields`` are any other ``ArticlePage`` fields. ``user`` is recorded
+    as owner and on the revision and log entries; whether they may create and
+    publish here is the caller's decision (the admin's permissions, the import
+    permission, the demo), so Wagtail's publish-permission check is not repeated.
+
+    What is skipped, through Wagtail's documented flags only: the revision is saved
+    with ``clean=False`` because the publish that follows validates the page in
+    full (``full_clean`` on save), and a draft was already checked by the tree save
+    (title, slug); inside ``batched_changes()`` Wagtail's reference index is updated
+    per batch, not per page. The whole creation is one transaction (a savepoint
+    inside the caller's).
     """
-    go_live_at = fields.get("go_live_at")
-    scheduled = go_live_at is not None and go_live_at > timezone.now()
-    live_now = publish and not scheduled
-    when = published_at or timezone.now()
     with transaction.atomic():
         article = ArticlePage(
             title=title,
-            draft_title=title,
             slug=fields.pop("slug", None) or free_slug(section, title),
-            live=live_now,
-            has_unpublished_changes=not live_now,
-            first_published_at=when if live_now else None,
-            last_published_at=when if live_now else None,
-            section=section,
+            # A draft first, as the admin's create view saves it: the tree save
+            # then validates only what a draft needs; the publish validates it all.
+            live=False,
             owner=user,
+            # The section's, as Wagtail would read it from the parent (one query less).
+            locale_id=section.locale_id,
+            section=section,
             **fields,
         )
+        publish = publish and article.embargo_holds() is None
+        go_live_at = article.go_live_at
+        live_now = publish and not (go_live_at is not None and go_live_at > timezone.now())
+        if live_now:
+            article.first_published_at = published_at
         if authors:
             article.authors.set(authors)
         if tags:
             article.tags.add(*tags)
         section.add_child(instance=article)
-        revision = Revision.objects.create(
-            content_object=article,
-            base_content_type=article.get_base_content_type(),
-            user=user,
-            content=article.serializable_data(),
-            object_str=str(article),
-            approved_go_live_at=go_live_at if (publish and scheduled) else None,
-        )
-        Page.objects.filter(pk=article.pk).update(
-            latest_revision=revision,
-            latest_revision_created_at=revision.created_at,
-            live_revision=revision if live_now else None,
-        )
-        article.latest_revision = revision
-        article.latest_revision_created_at = revision.created_at
-        article.live_revision = revision if live_now else None
-        log(
-            instance=article,
-            action="wagtail.create",
-            user=user,
-            revision=revision,
-            content_changed=True,
-        )
-        if live_now:
-            log(
-                instance=article,
-                action="wagtail.publish",
-                user=user,
-                revision=revision,
-                content_changed=True,
-            )
-            page_published.send(sender=ArticlePage, instance=article, revision=revision)
+        revision = article.save_revision(user=user, log_action=True, clean=False)
+        if publish:
+            revision.publish(user=user, skip_permission_checks=True)
+            if live_now and published_at is not None:
+                # Wagtail stamps the last publication with the moment of this call; an
+                # archive item was last published at its own date (readers would see
+                # «updated today» on a story from 2019, and feeds would list it as new).
+                ArticlePage.objects.filter(pk=article.pk).update(last_published_at=published_at)
+        article.refresh_from_db()
     return article

@@ -9,15 +9,15 @@ class NewsroomConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from sahafa.news.models import ArticlePage, HomePage, SectionPage
+        from sahafa.news.models import ArticlePage
 
         from . import signal_handlers
-        from .forms import ArticlePageForm, SanitisedPageForm
+        from .forms import NewsroomArticlePageForm
 
-        # Wagtail wants a class here, and news cannot import newsroom (newsroom builds
-        # on news); the admin builds its form classes lazily, after ready().
-        ArticlePage.base_form_class = ArticlePageForm
-        HomePage.base_form_class = SectionPage.base_form_class = SanitisedPageForm
+        # News' article form with the newsroom's publishing rules on top. Wagtail wants
+        # a class here, and news cannot import newsroom (newsroom builds on news); the
+        # admin builds its form classes lazily, after ready().
+        ArticlePage.base_form_class = NewsroomArticlePageForm
         signal_handlers.connect()
 
         from . import security

@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sahafa.news.models import NewsTag
+from sahafa.news.tags import tag_keys
 
 from .models import AuditEvent
-from .tags import merge_tags, tag_keys
+from .tags import merge_tags
 
 AUDIT_PAGE_SIZE = 50
 

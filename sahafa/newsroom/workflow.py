@@ -3,8 +3,6 @@ embargo holds back publishing (by the publish button or by the last approval).""
 
 from __future__ import annotations
 
-from django.utils import timezone
-
 from sahafa.news.models import ArticlePage, HomePage, HomePageFeature, SectionPage
 
 
@@ -36,18 +34,11 @@ def needs_chief_approval(page) -> bool:
 
 
 def embargo_blocking_publication(page):
-    """The embargo end that forbids publishing ``page`` now, or None.
-
-    The one rule behind the publish button and the last approval alike: an article
-    under embargo is published only by scheduling its go-live at or after the embargo.
-    """
-    until = getattr(page, "embargo_until", None)
-    if not until or until <= timezone.now():
-        return None
-    go_live = getattr(page, "go_live_at", None)
-    if go_live and go_live >= until:
-        return None
-    return until
+    """The embargo end that forbids publishing ``page`` now, or None: the model's one
+    rule (``ArticlePage.embargo_holds``), asked by the publish button and the last
+    approval alike; other pages have no embargo."""
+    holds = getattr(page, "embargo_holds", None)
+    return holds() if holds else None
 
 
 def approval_publishes(task_state) -> bool:

@@ -7,8 +7,3 @@ class RelatedConfig(AppConfig):
     label = "related"
     verbose_name = _("موضوعات متعلقة")
     default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self) -> None:
-        from . import signal_handlers
-
-        signal_handlers.connect()

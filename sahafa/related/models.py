@@ -40,11 +40,25 @@ class CorpusStat(models.Model):
         return cls.objects.get_or_create(pk=1)[0]
 
 
+# The engine's rows outlive a deleted article until the publishing task that follows
+# the delete removes them (``store.refresh``): it needs them to take the article's
+# terms out of the statistics and to re-rank the lists that showed it. So no database
+# cascade; readers never see such a row, as every read joins ``published()``.
+def _article_key(**kwargs):
+    return models.ForeignKey(
+        "news.ArticlePage", on_delete=models.DO_NOTHING, db_constraint=False, **kwargs
+    )
+
+
 class ArticleProfile(models.Model):
     """What the engine keeps of one indexed article: enough to rank without re-reading it."""
 
     article = models.OneToOneField(
-        "news.ArticlePage", primary_key=True, on_delete=models.CASCADE, related_name="+"
+        "news.ArticlePage",
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     day = models.IntegerField()  # date.toordinal() of the publication date
     section_id = models.BigIntegerField(null=True)
@@ -67,7 +81,7 @@ class Posting(models.Model):
     """One signature term of one article: the inverted index that finds candidates."""
 
     term = models.CharField(max_length=100)
-    article = models.ForeignKey("news.ArticlePage", on_delete=models.CASCADE, related_name="+")
+    article = _article_key(related_name="+")
     weight = models.FloatField()
     # Copied from the profile so matching can score recency and section from the postings alone.
     day = models.IntegerField()
@@ -84,12 +98,8 @@ class Posting(models.Model):
 class RelatedArticle(models.Model):
     """One entry of an article's computed related list (best first by ``rank``)."""
 
-    source = models.ForeignKey(
-        "news.ArticlePage", on_delete=models.CASCADE, related_name="related_computed"
-    )
-    target = models.ForeignKey(
-        "news.ArticlePage", on_delete=models.CASCADE, related_name="related_incoming"
-    )
+    source = _article_key(related_name="related_computed")
+    target = _article_key(related_name="related_incoming")
     rank = models.PositiveSmallIntegerField()
     score = models.FloatField()
 

@@ -2,7 +2,8 @@
 
 ``sahafa.news.related.related_articles`` calls :func:`stored` (named by
 ``SAHAFA_RELATED_PROVIDER``) after the editors' pins. Nothing is computed here: the
-lists were written when content changed (:mod:`sahafa.related.tasks`).
+lists were written when content changed (:func:`sahafa.related.store.update`, run by
+the publishing task).
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from sahafa.news.models import ArticlePage
 def stored(article: ArticlePage, limit: int, exclude_ids: set[int]) -> list[ArticlePage]:
     """The first ``limit`` published articles of ``article``'s stored list, minus ``exclude_ids``.
 
-    Filtered through ``published()`` at read time, so an article unpublished or
-    embargoed since the list was computed is never shown.
+    Filtered through ``published()`` at read time, so an article unpublished since
+    the list was computed, before the task that follows the change has run, is never
+    shown.
     """
     if limit <= 0:
         return []

@@ -28,13 +28,8 @@ BATCH = 1000
 
 
 def indexable():
-    """Articles the engine indexes: live ones.
-
-    Live rather than ``published()``: an embargo lapses without any event, so an
-    embargoed article is indexed ahead and hidden at read time by the provider,
-    which reads through ``published()``.
-    """
-    return ArticlePage.objects.live()
+    """Articles the engine indexes: the published ones."""
+    return ArticlePage.objects.published()
 
 
 def document_for(article: ArticlePage) -> Document:
@@ -226,19 +221,22 @@ def refresh(article_ids: Iterable[int]) -> set[int]:
     return changed
 
 
-def missing(article_ids: Iterable[int]) -> list[int]:
-    """The live articles among ``article_ids`` that the engine does not hold."""
+# Above this many changed articles (an archive import), or a fifth of the site, one
+# full rebuild in memory is faster than refreshing each article and its neighbours.
+REBUILD_THRESHOLD = 300
+
+
+def update(article_ids: Iterable[int]) -> set[int]:
+    """Follow a change to ``article_ids``: refresh them and the lists they touch, or
+    rebuild everything when the change is large. Returns the lists rewritten (every
+    indexed article's after a rebuild). Safe to run twice: it reads the current state."""
     ids = sorted({int(pk) for pk in article_ids})
-    out: list[int] = []
-    for start in range(0, len(ids), BATCH):
-        chunk = ids[start : start + BATCH]
-        held = set(
-            ArticleProfile.objects.filter(article_id__in=chunk).values_list("article_id", flat=True)
-        )
-        out += (
-            indexable().filter(pk__in=set(chunk) - held).order_by("pk").values_list("pk", flat=True)
-        )
-    return out
+    if not ids:
+        return set()
+    if len(ids) > REBUILD_THRESHOLD or len(ids) * 5 > indexed_count():
+        rebuild()
+        return set(ArticleProfile.objects.values_list("article_id", flat=True))
+    return refresh(ids)
 
 
 def indexed_count() -> int:

@@ -8,9 +8,7 @@
 * :mod:`.backends` — ``SAHAFA_SEARCH_BACKENDS`` loader; ``auto`` picks ``sqlite`` or
   ``postgres`` by the database ENGINE; ``dummy`` keeps documents in memory.
 * :mod:`.indexing` — ``index_articles(ids)``, ``remove_articles(ids)``, ``rebuild()``.
-* :mod:`.signal_handlers` — keeps the index current inside each publish/unpublish/
-  move/delete transaction and each import batch; ``content_changed`` as an
-  after-commit safety net, and to re-index the articles of a renamed author, tag
-  or section (:mod:`.tasks` in the background when they are many).
+  The index is kept current by the one task of :mod:`sahafa.publishing`, which
+  calls ``index_articles`` for every change; nothing here listens to a signal.
 * :mod:`.results` / :mod:`.views` — ``/search/`` and ``/search.json``.
 """

@@ -11,8 +11,6 @@ class SearchConfig(AppConfig):
     def ready(self) -> None:
         from django.core import checks
 
-        from . import signal_handlers
         from .checks import check_search_backends
 
-        signal_handlers.connect()
         checks.register(check_search_backends)

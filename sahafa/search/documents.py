@@ -16,8 +16,9 @@ from .query import AnalysedQuery
 class SearchDocument:
     """One published article as the index sees it.
 
-    ``id`` is the article page's primary key.  ``embargo_until`` is kept so that the
-    time-dependent half of the publication rule is applied when searching.
+    ``id`` is the article page's primary key.  The index holds published articles
+    only (the publishing task adds and removes them), so nothing about publication
+    is decided when searching.
     """
 
     id: int
@@ -33,7 +34,6 @@ class SearchDocument:
     author_ids: tuple[int, ...] = ()
     tag_ids: tuple[int, ...] = ()
     published_at: datetime | None = None
-    embargo_until: datetime | None = None
 
     def facets(self) -> list[str]:
         """Filter tokens: ``s<section>``, ``a<author>``, ``t<tag>``."""

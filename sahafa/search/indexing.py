@@ -1,10 +1,10 @@
 """Keeping the search index in step with the published articles.
 
-The index holds every *live* article; the clock-dependent half of the publication
-rule (an embargo that has not passed yet) is applied when searching, because an
-embargo expires without any event to re-index on.  Result pages are finally read
-through ``ArticlePage.objects.published()``, so the rule is applied literally
-before anything reaches a reader.
+The index holds every published article. The publishing task calls
+:func:`index_articles` with the ids of each change (on the worker, after the change
+has committed; inline with the immediate backend of the tests); result pages are finally read through
+``ArticlePage.objects.published()``, so an article unpublished a moment ago, before
+that task ran, never reaches a reader.
 
 Tag names are deliberately NOT added to the stemmer's protected words here: the
 protected list changes stems, so it must be identical in every process that
@@ -28,8 +28,11 @@ _BATCH = 200
 def _indexable():
     from sahafa.news.models import ArticlePage
 
-    # Live, whatever the embargo (see the module docstring); published() minus its clock.
-    return ArticlePage.objects.live().select_related("section").prefetch_related("authors", "tags")
+    return (
+        ArticlePage.objects.published()
+        .select_related("section")
+        .prefetch_related("authors", "tags")
+    )
 
 
 def document_for(article) -> SearchDocument:
@@ -50,7 +53,6 @@ def document_for(article) -> SearchDocument:
         author_ids=tuple(a.pk for a in authors),
         tag_ids=tuple(t.pk for t in tags),
         published_at=article.first_published_at or article.last_published_at,
-        embargo_until=article.embargo_until,
     )
 
 
@@ -78,51 +80,13 @@ def remove_articles(ids: Iterable[int]) -> int:
     return get_search_backend().remove(ids)
 
 
-#: A rename touching up to this many articles is re-indexed at once, after its commit
-#: (a fraction of a second); a larger one goes to the background runner, so that the
-#: editor who renamed a prolific author or a big section does not wait for it.
-INLINE_REINDEX_LIMIT = 200
-
-
-def reindex_renamed(ids: Iterable[int]) -> None:
-    """Re-read articles whose author, tag or section was renamed: small sets now,
-    large ones on the background queue (:func:`sahafa.search.tasks.reindex_articles`)."""
-    ids = sorted({int(i) for i in ids})
-    if len(ids) <= INLINE_REINDEX_LIMIT:
-        index_articles(ids)
-        return
-    from .tasks import reindex_articles
-
-    reindex_articles.enqueue(ids)
-
-
-def sync_articles(ids: Iterable[int]) -> tuple[int, int]:
-    """Cheap consistency pass: index live articles missing from the index and drop
-    indexed ones that are no longer live.  Content edits are not re-read here."""
-    from sahafa.news.models import ArticlePage
-
-    ids = sorted({int(i) for i in ids})
-    if not ids:
-        return 0, 0
-    backend = get_search_backend()
-    live = set()
-    # In chunks: an archive import's ids would overflow SQLite's bound-variable limit.
-    for chunk in _chunks(ids, 5000):
-        live.update(ArticlePage.objects.live().filter(pk__in=chunk).values_list("pk", flat=True))
-    present = backend.indexed_ids(ids)
-    missing, stale = live - present, present - live
-    indexed = index_articles(missing)[0] if missing else 0
-    removed = backend.remove(stale) if stale else 0
-    return indexed, removed
-
-
 def rebuild(progress: Callable[[int], None] | None = None) -> int:
     """Empty the index and index every live article; ``progress(n)`` after each batch."""
     from sahafa.news.models import ArticlePage
 
     backend = get_search_backend()
     backend.clear()
-    ids = list(ArticlePage.objects.live().order_by("pk").values_list("pk", flat=True))
+    ids = list(ArticlePage.objects.published().order_by("pk").values_list("pk", flat=True))
     total = 0
     for chunk in _chunks(ids, _BATCH):
         pages = _indexable().filter(pk__in=chunk)

@@ -2,7 +2,7 @@
 
 An upload becomes an import job; with the test settings' immediate task backend the
 job runs when the upload commits, so the page the editor is sent to shows its report.
-The job machinery itself (progress, interruption, resume) is in test_import_jobs.py.
+The job machinery itself (progress, a worker lost mid-job) is in test_import_jobs.py.
 """
 
 from __future__ import annotations

@@ -78,3 +78,18 @@ def test_blocks_keep_only_safe_inline_html():
     assert "<script" not in joined and "alert" not in joined
     assert 'href="https://example.org/a"' in joined
     assert all("alert" not in p for p in record.paragraphs)
+
+
+def test_the_html_cleaner_the_extractor_needs_is_pinned():
+    """trafilatura's fallback extractor (justext) imports ``lxml.html.clean``, which
+    lxml moved out to the ``lxml_html_clean`` package: without it in the project's
+    dependencies, pinned like the rest, a fresh install cannot read HTML pages."""
+    import importlib.metadata
+    import tomllib
+
+    from goldfiles import REPO
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    pins = dict(dep.split("==", 1) for dep in project["dependencies"] if "==" in dep)
+    assert pins.get("lxml_html_clean") == importlib.metadata.version("lxml_html_clean")
+    from lxml.html.clean import Cleaner  # noqa: F401 - the import justext makes

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.test import TestCase
 
 from sahafa.news.models import ArticlePage
@@ -23,10 +24,18 @@ from sahafa.news.models import ArticlePage
 REPO = Path(__file__).resolve().parents[2]
 
 
-def run_import(*args: str) -> tuple[str, str]:
+def run_import(*args: str, fails: bool = False) -> tuple[str, str]:
+    """``sahafa import …`` in-process: (stdout, stderr). ``fails``: some items are
+    expected to fail, so the command must end in error (a non-zero exit) after
+    printing its report; the error's message is added to stderr."""
     out, err = StringIO(), StringIO()
     with TestCase.captureOnCommitCallbacks(execute=True):
-        call_command("import_articles", *args, "--no-progress", stdout=out, stderr=err)
+        if fails:
+            with pytest.raises(CommandError) as failed:
+                call_command("import_articles", *args, "--no-progress", stdout=out, stderr=err)
+            err.write(f"{failed.value}\n")
+        else:
+            call_command("import_articles", *args, "--no-progress", stdout=out, stderr=err)
     return out.getvalue(), err.getvalue()
 
 
@@ -104,11 +113,21 @@ def test_imported_articles_are_searchable(home, tmp_path):
 
 def test_failures_are_listed_and_the_run_goes_on(home, tmp_path):
     rows = [ROWS[0], "{not json", {"id": "x", "title": "", "body": "نص"}, ROWS[1]]
-    out, err = run_import("jsonl", str(write_jsonl(tmp_path / "bad.jsonl", rows)))
+    out, err = run_import("jsonl", str(write_jsonl(tmp_path / "bad.jsonl", rows)), fails=True)
     assert "imported 2, updated 0, skipped 0, failed 2" in out
     assert "bad.jsonl:2" in err and "invalid JSON" in err
     assert "bad.jsonl:3" in err and "العنوان مفقود" in err
+    # The command ends in error (exit status 1) after the report, in both languages.
+    assert "2 items failed" in err and "لم يُستورد 2" in err
     assert ArticlePage.objects.count() == 2
+
+
+def test_a_run_where_everything_failed_exits_non_zero(home, tmp_path):
+    out, err = run_import("jsonl", str(write_jsonl(tmp_path / "bad.jsonl", ["{x"] * 3)), fails=True)
+    assert "imported 0, updated 0, skipped 0, failed 3" in out
+    assert "3 items failed" in err
+    out, err = run_import("jsonl", str(tmp_path / "bad.jsonl"), "--dry-run", fails=True)
+    assert "dry run: found 0, failed 3" in out and "3 items failed" in err
 
 
 def test_bad_files_give_clear_errors(home, tmp_path):
@@ -116,11 +135,11 @@ def test_bad_files_give_clear_errors(home, tmp_path):
     empty.write_bytes(b"")
     binary = tmp_path / "binary.html"
     binary.write_bytes(bytes(range(256)) * 40)
-    out, err = run_import("wxr", str(empty), str(tmp_path / "missing.xml"))
+    out, err = run_import("wxr", str(empty), str(tmp_path / "missing.xml"), fails=True)
     assert "failed 2" in out
     assert "empty.xml: empty file — الملف فارغ" in err
     assert "missing.xml: file not found — الملف غير موجود" in err
-    out, err = run_import("html", str(binary))
+    out, err = run_import("html", str(binary), fails=True)
     assert "failed 1" in out and "binary.html" in err
     assert ArticlePage.objects.count() == 0
 
@@ -180,7 +199,7 @@ def media_dir(tmp_path):
 
 
 def test_wxr_statuses_links_and_media(client, home, wxr_path, media_dir):
-    out, err = run_import("wxr", str(wxr_path), "--media-dir", str(media_dir))
+    out, err = run_import("wxr", str(wxr_path), "--media-dir", str(media_dir), fails=True)
     assert "imported" in out and "failed 1" in out  # one untitled post, with its reason
     assert "themeunittestdata.wordpress.xml#1169: post has no title — مقال بلا عنوان" in err
     by_status = {}
@@ -221,7 +240,7 @@ def test_wxr_statuses_links_and_media(client, home, wxr_path, media_dir):
     assert rewritten >= 1
     # Re-run: nothing new, nothing duplicated.
     count = ArticlePage.objects.count()
-    out, _err = run_import("wxr", str(wxr_path), "--media-dir", str(media_dir))
+    out, _err = run_import("wxr", str(wxr_path), "--media-dir", str(media_dir), fails=True)
     assert "imported 0, updated 0" in out
     assert ArticlePage.objects.count() == count
 
@@ -338,10 +357,13 @@ def test_kill_minus_nine_leaves_no_half_article_and_rerun_completes(tmp_path):
     assert killed_at is not None, "the import finished before it could be interrupted"
     middle = state()
     assert 0 < middle["n"] < TOTAL
+    assert middle["n"] % 50 == 0  # whole batches only (loader.BATCH_SIZE)
     assert middle["no_rev"] == 0 and middle["empty"] == 0 and middle["orphans"] == 0
     assert middle["revs"] == middle["n"] == middle["ids"]
-    # Every article committed before the kill is found by search.
-    assert middle["found"] == middle["n"]
+    # Every batch committed before the kill has its task row: once the worker has run
+    # them, every article is found by search — no replay, no rebuild.
+    subprocess.run([*sahafa, "worker", "--once"], env=env, check=True, cwd=REPO)
+    assert state()["found"] == middle["n"]
 
     done = subprocess.run(
         [*sahafa, "import", "jsonl", str(path), "--no-progress"],
@@ -351,7 +373,32 @@ def test_kill_minus_nine_leaves_no_half_article_and_rerun_completes(tmp_path):
         text=True,
     )
     assert done.returncode == 0, done.stderr
-    assert f"skipped {middle['n']}" in done.stdout
+    assert f"imported {TOTAL - middle['n']}, updated 0, skipped {middle['n']}" in done.stdout
+    subprocess.run([*sahafa, "worker", "--once"], env=env, check=True, cwd=REPO)
     final = state()
     assert final["n"] == final["ids"] == final["revs"] == final["found"] == TOTAL
     assert final["no_rev"] == 0 and final["empty"] == 0
+
+
+def test_import_into_a_site_never_set_up_says_so_in_one_line(tmp_path):
+    """A home whose database was never set up: one line, in Arabic and English, naming
+    the command that sets it up, and a failing exit — not a traceback per record."""
+    home = tmp_path / "fresh"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SAHAFA_DATABASE")}
+    env.update(SAHAFA_HOME=str(home), DJANGO_SETTINGS_MODULE="sahafa.settings")
+    path = write_jsonl(tmp_path / "a.jsonl", ROWS)
+    result = subprocess.run(
+        [sys.executable, "-m", "sahafa.cli", "import", "jsonl", str(path), "--no-progress"],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert result.stdout == ""
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert "قاعدة البيانات لم تُهيّأ بعد" in lines[0]
+    assert "the database is not set up yet" in lines[0]
+    assert "sahafa demo" in lines[0] and "sahafa manage migrate" in lines[0]

@@ -1,7 +1,9 @@
 """An import stopped mid-way (``kill -9``: nothing after its last commit runs) leaves
-every article it committed searchable at once; the re-run fills in the related topics
-the killed run never reached. The real kill is in ``test_loader.py``; here the death
-is staged in-process so that the site around it can be set up precisely.
+every batch it committed whole and followed — its task row committed with it — and
+the re-run imports exactly the rest, replaying nothing. The real kill is in
+``test_loader.py``; here the death is staged in-process (with the test settings'
+immediate task backend, a batch's task runs as it is written) so that the site
+around it can be set up precisely.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import pytest
 from test_loader import run_import, write_jsonl  # tests/ingest is on sys.path (conftest)
 
 from sahafa.news.models import ArticlePage
-from sahafa.news.signals import content_changed
+from sahafa.news.signals import ChangeKind, content_changed
 
 OIL = [
     {
@@ -53,8 +55,8 @@ def related_shown(client, article: ArticlePage) -> list[str]:
 
 
 @pytest.mark.django_db
-def test_killed_run_is_searchable_and_the_rerun_fills_related(
-    client, make_article, economy, tmp_path, monkeypatch, django_capture_on_commit_callbacks
+def test_killed_run_is_followed_and_the_rerun_imports_exactly_the_rest(
+    client, make_article, economy, tmp_path, monkeypatch
 ):
     from sahafa.ingest import loader as loader_module
     from sahafa.ingest.loader import Loader
@@ -71,32 +73,38 @@ def test_killed_run_is_searchable_and_the_rerun_fills_related(
                 raise Killed
             yield record
 
-    # The first run commits two batches of two, then dies: the end-of-run events
-    # (related topics, page cache) never happen.
+    # The first run commits two batches of two, then dies.
     with monkeypatch.context() as m:
         m.setattr(loader_module, "BATCH_SIZE", 2)
-        m.setattr(content_changed, "send", lambda *args, **kwargs: [])
         with pytest.raises(Killed):
             Loader().load(dies_after(4))
     saved = list(ArticlePage.objects.filter(external_id__startswith="oil-").order_by("pk"))
     assert [a.external_id for a in saved] == ["oil-0", "oil-1", "oil-2", "oil-3"]
 
-    # Searchable at once, without a rebuild.
-    found = search_page(client, "أسعار النفط")
-    assert {a.url for a in saved} <= set(found)
-    # The killed run's articles have no related topics yet.
-    assert all(related_shown(client, a) == [] for a in saved)
+    # Each committed batch was followed: searchable, with related topics, at once.
+    assert {a.url for a in saved} <= set(search_page(client, "أسعار النفط"))
+    for article in saved:
+        shown = set(related_shown(client, article))
+        assert shown & ({a.url for a in saved} - {article.url}), article.external_id
 
-    # The re-run writes the one missing record and fills the related lists of all.
-    with django_capture_on_commit_callbacks(execute=True):
+    # The re-run writes the one missing record and announces only it: nothing replayed.
+    events = []
+
+    def heard(sender, article_ids=(), kind=None, **kwargs):
+        events.append((kind, list(article_ids)))
+
+    content_changed.connect(heard, dispatch_uid="test_resume.heard")
+    try:
         out, _err = run_import("jsonl", str(path))
+    finally:
+        content_changed.disconnect(dispatch_uid="test_resume.heard")
     assert "imported 1, updated 0, skipped 4" in out
+    new = ArticlePage.objects.get(external_id="oil-4")
+    assert events == [(ChangeKind.ARTICLE, [new.pk])]
     oil = {a.url for a in ArticlePage.objects.filter(external_id__startswith="oil-")}
     assert len(oil) == 5
-    for article in saved:
-        shown = related_shown(client, ArticlePage.objects.get(pk=article.pk))
-        assert set(shown) & (oil - {article.url}), article.external_id
     assert oil <= set(search_page(client, "أسعار النفط"))
+    assert set(related_shown(client, new)) & (oil - {new.url})
 
 
 @pytest.mark.django_db
@@ -118,7 +126,7 @@ def test_a_failed_record_does_not_cost_its_batch(client, home, tmp_path, monkeyp
         remember(self, record, article_id)
 
     monkeypatch.setattr(Loader, "_remember", fails_for_the_second)
-    out, err = run_import("jsonl", str(write_jsonl(tmp_path / "farm.jsonl", rows)))
+    out, err = run_import("jsonl", str(write_jsonl(tmp_path / "farm.jsonl", rows)), fails=True)
     assert "imported 2, updated 0, skipped 0, failed 1" in out
     assert "farm-1" in err
     saved = ArticlePage.objects.filter(external_id__startswith="farm-").order_by("external_id")
@@ -130,25 +138,26 @@ def test_a_failed_record_does_not_cost_its_batch(client, home, tmp_path, monkeyp
 def test_a_batch_whose_commit_fails_is_written_again_record_by_record(
     client, home, tmp_path, monkeypatch
 ):
-    """Nothing of a batch that fails as a whole is saved; its records are written again
-    one by one, counted once, and end up saved and searchable."""
+    """Nothing of a batch that fails as a whole (here: writing its task row) is saved;
+    its records are written again one by one, counted once, and end up saved and
+    searchable."""
     from django.db import DatabaseError
 
-    from sahafa.ingest.loader import Loader
+    from sahafa.ingest import loader as loader_module
 
     rows = [
         {"id": f"rain-{n}", "title": f"أمطار غزيرة على الساحل رقم {n}", "body": "نص."}
         for n in range(3)
     ]
-    flush, calls = Loader._flush, []
+    flush, calls = loader_module.flush_batch, []
 
-    def fails_once(self):
+    def fails_once():
         calls.append(1)
         if len(calls) == 1:
             raise DatabaseError("could not serialize access")
-        flush(self)
+        return flush()
 
-    monkeypatch.setattr(Loader, "_flush", fails_once)
+    monkeypatch.setattr(loader_module, "flush_batch", fails_once)
     out, _err = run_import("jsonl", str(write_jsonl(tmp_path / "rain.jsonl", rows)))
     assert "imported 3, updated 0, skipped 0, failed 0" in out
     assert len(calls) == 4  # the batch, then each record on its own

@@ -90,11 +90,21 @@ def test_reporter_without_section_is_warned(db):
 
 
 def test_demo_accounts(politics):
+    """news' demo makes the «editor» login; the newsroom's command gives it its role and
+    adds a reporter and a section editor (what ``sahafa demo`` runs, in that order)."""
     from django.contrib.auth.models import Group
 
     from sahafa.news.demo.loader import ensure_demo_editor
 
     editor = ensure_demo_editor()
+    assert not editor.groups.exists()
+    out = StringIO()
+    call_command("create_demo_accounts", "--dry-run", stdout=out)
+    assert "3 would be ready" in out.getvalue()
+    assert not get_user_model().objects.filter(username="reporter").exists()
+    call_command("create_demo_accounts", stdout=out)
+    call_command("create_demo_accounts", stdout=out)  # safe to re-run
+    editor.refresh_from_db()
     assert not editor.is_superuser
     assert editor.groups.filter(name="رئيس التحرير").exists()
     User = get_user_model()

@@ -1,8 +1,10 @@
 """Scheduled publishing, expiry and embargo under a controlled clock (time_machine).
 
-Scheduling publishes or unpublishes at a time; an embargo holds a live article out
-of every reader-facing place until its time. The runner (``run_due_work``) does both,
-catches up late work at once and flags it in the admin.
+Scheduling publishes or unpublishes at a time; the worker's ``run_due_work`` runs
+Wagtail's scheduled publishing, catches up late work at once and flags it in the
+admin. An embargo is no second clock: it forbids going live before its time, so an
+embargoed article is published by scheduling its go-live at or after the embargo,
+and nothing else — not the clock passing the embargo — makes it appear.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import TestCase
 
-from sahafa.newsroom import scheduling
+from sahafa.news import scheduling
 
 # These tests move the clock: an in-process cache follows it, a Redis server does not.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("local_cache")]
@@ -103,9 +105,39 @@ def test_missed_schedule_is_caught_up_at_once_and_flagged_in_the_admin(
     assert "نُفّذ موعد مجدول متأخراً" in history
 
 
-def test_embargoed_article_is_invisible_everywhere_until_its_time(client, outlet, make_article):
+HIDDEN_URLS = [
+    "/",
+    "/fragments/ticker.json",
+    "/feeds/latest.xml",
+    "/sitemap-news.xml",
+    "/api/v1/articles/",
+    "/search/?q=اتفاق",
+]
+
+
+def shows(client, url: str, article) -> bool:
+    """Whether the reader's answer at ``url`` names ``article``: its headline or its
+    address (a sitemap lists addresses only; JSON is read as JSON)."""
+    import json
+    from urllib.parse import quote
+
     from sahafa.news.models import ArticlePage
-    from sahafa.news.signals import content_changed
+
+    path = ArticlePage.objects.get(pk=article.pk).get_url_parts()[2]
+    response = client.get(url)
+    if response["Content-Type"].startswith("application/json"):
+        text = json.dumps(response.json(), ensure_ascii=False)
+    else:
+        text = response.content.decode()
+    return article.title in text or quote(path) in text or path in text
+
+
+def test_an_embargoed_article_appears_only_when_its_scheduled_go_live_runs(
+    client, outlet, make_article
+):
+    from wagtail.models import PageLogEntry
+
+    from sahafa.news.models import ArticlePage
 
     lift = START + dt.timedelta(hours=4)
     with time_machine.travel(START, tick=False):
@@ -117,62 +149,75 @@ def test_embargoed_article_is_invisible_everywhere_until_its_time(client, outlet
             body="تفاصيل اتفاق الطاقة النووية السري.",
             tags=["الطاقة"],
             embargo_until=lift,
+            go_live_at=lift,
+            published_at=None,
         )
-        assert article.live  # published, but held
-        hidden_urls = [
-            "/",
-            other.section.url,
-            "/fragments/ticker.json",
-            "/feeds/latest.xml",
-            "/sitemap-news.xml",
-            "/api/v1/articles/",
-            "/search/?q=اتفاق",
-            "/tag/" + article.tags.first().slug + "/",
-            other.url,
-        ]
-        for url in hidden_urls:
-            response = client.get(url)
-            assert "المحظور" not in response.content.decode(), url
-        assert client.get(article.url).status_code == 404
+        assert not article.live, "scheduled, not live: there is one clock"
+    # The embargo time passes with no worker running: nothing appears by itself.
+    with time_machine.travel(lift + dt.timedelta(minutes=5), tick=False):
+        for url in [*HIDDEN_URLS, other.section.url, other.url]:
+            assert not shows(client, url, article), url
         assert client.get(f"/a/{article.pk}/").status_code == 404
-        assert article.pk not in [a.pk for a in other.related_articles()]
         assert not ArticlePage.objects.published().filter(pk=article.pk).exists()
 
-    announced = []
-
-    def listener(sender, article_ids, kind, **kwargs):
-        if article_ids:
-            announced.append(list(article_ids))
-
-    content_changed.connect(listener)
-    try:
-        assert run(lift - dt.timedelta(seconds=1)).embargoes_lifted == 0
-        report = run(lift + dt.timedelta(seconds=5))
-        assert report.embargoes_lifted == 1 and report.late == []
-        assert run(lift + dt.timedelta(seconds=20)).embargoes_lifted == 0  # announced once
-    finally:
-        content_changed.disconnect(listener)
-    assert announced == [[article.pk]]
-    with time_machine.travel(lift + dt.timedelta(seconds=30), tick=False):
+    assert run(lift - dt.timedelta(seconds=1)).published == 0
+    report = run(lift + dt.timedelta(minutes=5, seconds=5))
+    assert report.published == 1
+    article = ArticlePage.objects.get(pk=article.pk)
+    assert article.live and article.first_published_at is not None
+    # Wagtail's scheduled publish, logged at go-live time.
+    assert (
+        PageLogEntry.objects.filter(
+            page=article, action="wagtail.publish.scheduled", timestamp__gte=lift
+        ).count()
+        == 1
+    )
+    with time_machine.travel(lift + dt.timedelta(minutes=6), tick=False):
+        assert client.get(f"/a/{article.pk}/").status_code == 302
         assert client.get(article.url).status_code == 200
-        assert "المحظور" in client.get("/").content.decode()
-        assert "المحظور" in client.get("/search/?q=اتفاق").content.decode()
+        for url in HIDDEN_URLS:
+            assert shows(client, url, article), url
+        assert article.pk in [a.pk for a in other.related_articles()]
 
 
-def test_embargo_lift_refreshes_a_cached_page(client, outlet, make_article):
-    lift = START + dt.timedelta(hours=1)
+def test_no_save_makes_an_article_live_under_a_held_embargo(outlet, make_article, politics):
+    from sahafa.news.models import ArticlePage, EmbargoHeld
+    from sahafa.news.structure import create_article
+
+    embargo = dt.datetime(2099, 1, 1, 12, 0, tzinfo=dt.UTC)
+    draft = create_article(politics, title="بيان تحت الحظر", publish=False, embargo_until=embargo)
+    with pytest.raises(EmbargoHeld):
+        draft.save_revision().publish()
+    assert not ArticlePage.objects.get(pk=draft.pk).live
+    live = make_article("خبر منشور")
+    live.embargo_until = embargo
+    with pytest.raises(EmbargoHeld):
+        live.save()
+    assert ArticlePage.objects.get(pk=live.pk).embargo_until is None
+
+
+def test_a_live_embargoed_article_from_before_is_unpublished_and_scheduled(
+    client, outlet, make_article
+):
+    """The migration that ends the second clock, on a row that was live under embargo."""
+    import importlib
+
+    from django.apps import apps
+
+    from sahafa.news.models import ArticlePage
+
+    lift = START + dt.timedelta(hours=2)
     with time_machine.travel(START, tick=False):
-        make_article("خبر عادي منشور")
-        make_article("بيان الحكومة المحظور", embargo_until=lift)
-        client.get("/")
-        cached = client.get("/")
-        assert cached["X-Sahafa-Cache"] == "hit"
-        assert "المحظور" not in cached.content.decode()
-    run(lift + dt.timedelta(seconds=1))
-    with time_machine.travel(lift + dt.timedelta(seconds=2), tick=False):
-        fresh = client.get("/")
-        assert fresh["X-Sahafa-Cache"] == "miss"
-        assert "بيان الحكومة المحظور" in fresh.content.decode()
+        article = make_article("قرار صدر قبل موعده")
+        ArticlePage.objects.filter(pk=article.pk).update(embargo_until=lift)
+        migration = importlib.import_module("sahafa.news.migrations.0003_embargo_is_a_go_live_rule")
+        migration.schedule_embargoed(apps, None)
+        article = ArticlePage.objects.get(pk=article.pk)
+        assert not article.live and article.go_live_at == lift
+        assert client.get(f"/a/{article.pk}/").status_code == 404
+    assert run(lift + dt.timedelta(seconds=5)).published == 1
+    article = ArticlePage.objects.get(pk=article.pk)
+    assert article.live and article.first_published_at >= lift
 
 
 def test_every_editor_who_opens_an_embargoed_article_is_warned(admin_client, outlet, make_article):
@@ -252,43 +297,15 @@ def test_runner_lock_lets_one_node_run_at_a_time():
     assert scheduling.run_due_work().ran is True
 
 
-def test_run_scheduler_command_once(outlet, make_article, capsys):
+def test_the_worker_runs_scheduled_publishing(outlet, make_article):
     from io import StringIO
 
     with time_machine.travel(START, tick=False):
-        article = make_article("نشر من العامل المستقل", publish=False)
+        article = make_article("نشر من العامل", publish=False)
         schedule(article, go_live_at=START + dt.timedelta(minutes=1))
     out = StringIO()
     with time_machine.travel(START + dt.timedelta(minutes=1, seconds=5), tick=False):
-        call_command("run_scheduler", "--once", stdout=out)
-    assert "published=1" in out.getvalue()
-
-
-def test_background_thread_runs_repeatedly_and_gunicorn_starts_it(monkeypatch):
-    import threading
-
-    calls = threading.Semaphore(0)
-    monkeypatch.setattr(scheduling, "run_due_work", lambda: calls.release())
-    thread = scheduling.SchedulerThread(interval=0.01)
-    thread.start()
-    try:
-        assert calls.acquire(timeout=5) and calls.acquire(timeout=5)
-    finally:
-        thread.stop()
-        thread.join(timeout=5)
-    assert not thread.is_alive()
-
-    started = []
-    monkeypatch.setattr(
-        scheduling, "start_background_scheduler", lambda: started.append(1) or object()
-    )
-    from sahafa import gunicorn_conf
-
-    class FakeServer:
-        class log:  # noqa: N801 - mimics gunicorn's server.log
-            @staticmethod
-            def info(*args):
-                pass
-
-    gunicorn_conf.when_ready(FakeServer())
-    assert started == [1]
+        call_command("run_worker", "--once", stdout=out)
+    article.refresh_from_db()
+    assert article.live
+    assert "worker: done" in out.getvalue()

@@ -1,37 +1,12 @@
-"""Tags without duplicates: «هل تقصد: …؟» before a near-duplicate is created; merging
-by administrators leaves a redirect from the old tag's address."""
+"""Tags without duplicates in the newsroom's editor: «هل تقصد: …؟» before a
+near-duplicate is created; merging by administrators leaves a redirect from the old
+tag's address. (The matching keys themselves: tests/news/test_tags.py.)"""
 
 from __future__ import annotations
 
-import pytest
 from django.urls import reverse
 
 from .conftest import article_data, client_for
-
-
-@pytest.mark.parametrize(
-    ("a", "b"),
-    [
-        ("إيران", "ايران"),  # hamza
-        ("الأمم المتحدة", "أمم متحدة"),  # ال
-        ("الأمم المتحدة", "الامم المتحده"),  # hamza and taa marbuta
-        ("عبد الله", "عبدالله"),  # spacing
-        ("كرة القدم", "كرة  القدم"),  # doubled space
-    ],
-)
-def test_spelling_variants_share_a_key(a, b):
-    from sahafa.newsroom.tags import tag_keys
-
-    assert tag_keys(a) & tag_keys(b)
-
-
-@pytest.mark.parametrize(
-    ("a", "b"), [("إيران", "العراق"), ("الاقتصاد", "اقتصاد مصر"), ("سوريا", "روسيا")]
-)
-def test_different_tags_do_not_match(a, b):
-    from sahafa.newsroom.tags import tag_keys
-
-    assert not tag_keys(a) & tag_keys(b)
 
 
 def post_tags(client, page, tags, **fields):

@@ -62,6 +62,12 @@ def test_last_approval_is_refused_under_embargo_and_works_after_it(newsroom, sub
     assert "بيان الحكومة المرتقب" in editor.get(reverse("wagtailadmin_home")).content.decode()
 
     with time_machine.travel(embargo + dt.timedelta(minutes=1)):
+        # The embargo time passing publishes nothing: only the approval does.
+        from sahafa.news.scheduling import run_due_work
+
+        run_due_work()
+        assert not fresh(page).live
+        assert editor.get(f"/a/{page.pk}/").status_code == 404
         act(editor, page, "approve")
         page = fresh(page)
         assert page.live

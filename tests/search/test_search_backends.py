@@ -52,7 +52,6 @@ FIXTURE = [
     doc(5, "مباراة الأهلي والزمالك", "فاز الأهلي في مباراة مثيرة عام ٢٠٢٤.", section_id=3),
     doc(6, "أسعار النفط", "تحدث الخبراء عن وقف إطلاق النار وأثره على أسعار النفط.", section_id=2),
     doc(7, "إطلاق النار في شمال المدينة", "وقف السير بعد إطلاق النار.", section_id=1, days_old=400),
-    doc(8, "بيان محظور", "المفاوضات الروسية سرية.", embargo_until=NOW + timedelta(hours=2)),
 ]
 
 
@@ -112,10 +111,20 @@ class SearchBackendTests:
         old = SearchFilters(date_to=date(2024, 12, 31))
         assert self.ids(indexed, "إطلاق", filters=old) == [7]
 
-    def test_embargoed_documents_appear_only_once_the_embargo_passes(self, indexed):
-        assert 8 not in self.ids(indexed, "سرية")
-        later = [h.id for h in indexed.search("سرية", now=NOW + timedelta(hours=3)).hits]
-        assert later == [8]
+    def test_what_is_indexed_is_found_whatever_the_clock(self, indexed):
+        # Publication is decided before indexing (only published articles are
+        # indexed): searching applies no time rule, ``now`` only measures recency.
+        for now in (NOW - timedelta(days=365), NOW, NOW + timedelta(days=365)):
+            assert [h.id for h in indexed.search("البورصة", now=now).hits] == [2]
+        assert [h.id for h in indexed.search("البورصة").hits] == [2]
+
+    def test_now_moves_only_the_recency_boost(self, indexed):
+        # The same matches at any moment; an article seen later is older, so it scores less.
+        late = NOW + timedelta(days=400)
+        young = {h.id: h.score for h in indexed.search("إطلاق سراح", now=NOW).hits}
+        older = {h.id: h.score for h in indexed.search("إطلاق سراح", now=late).hits}
+        assert set(young) == set(older) == {4}
+        assert older[4] < young[4]
 
     def test_pagination_and_total(self, indexed):
         first = indexed.search("إطلاق", now=NOW, limit=2)
@@ -180,6 +189,37 @@ class TestDatabaseBackend(SearchBackendTests):
 
     def test_index_size_is_measured(self, indexed):
         assert indexed.index_size_bytes() > 0
+
+    def test_the_index_keeps_no_embargo_and_the_migration_reverses(self, backend):
+        import importlib
+
+        from django.db import connection
+
+        migration = importlib.import_module("sahafa.search.migrations.0002_drop_embargo")
+
+        class Editor:  # the part of a schema editor the migration uses
+            def __init__(self, connection):
+                self.connection = connection
+
+            def execute(self, sql):
+                with self.connection.cursor() as cursor:
+                    cursor.execute(sql)
+
+        def columns() -> set[str]:
+            with connection.cursor() as cursor:
+                return {
+                    c.name
+                    for c in connection.introspection.get_table_description(cursor, "search_entry")
+                }
+
+        assert "embargo_until" not in columns()
+        migration.add_embargo(None, Editor(connection))
+        assert "embargo_until" in columns()
+        migration.drop_embargo(None, Editor(connection))
+        migration.drop_embargo(None, Editor(connection))  # a second run is harmless
+        assert "embargo_until" not in columns()
+        backend.index_documents(FIXTURE)
+        assert self.ids(backend, "الأزمة") == [2]
 
 
 class TestDummyBackend(SearchBackendTests):

@@ -1,4 +1,10 @@
-"""The index follows publication: publish, edit, unpublish, move, delete, embargo."""
+"""The index follows publication: publish, edit, unpublish, move, delete.
+
+There is one publication clock, ``live``: the index holds the live articles and
+nothing else, and it is brought up to date by the one publishing task
+(``sahafa.publishing.tasks.follow_change`` → ``index_articles``), never by a time
+rule applied when searching. An embargo only holds back the go-live time.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +12,31 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.test import TestCase
 from django.utils import timezone
 
 from sahafa.search.backends import get_search_backend
-from sahafa.search.indexing import index_articles, rebuild, sync_articles
+from sahafa.search.indexing import document_for, index_articles, rebuild
 
 
 def found(query: str) -> list[int]:
     return [hit.id for hit in get_search_backend().search(query).hits]
+
+
+def shown_ids(client, query: str) -> list[int]:
+    """The ids of the articles the reader's search page lists for ``query``."""
+    response = client.get("/search/", {"q": query})
+    assert response.status_code == 200
+    return [item.article.pk for item in response.context["results"].items]
+
+
+@pytest.fixture
+def queued_tasks(settings):
+    """A task queue that keeps what is enqueued, as a worker's queue would until it runs."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    from django_tasks import default_task_backend
+
+    return default_task_backend
 
 
 @pytest.mark.django_db
@@ -70,13 +93,52 @@ class TestIndexLifecycle:
             raise RuntimeError
         assert found("يكتمل") == []
 
-    def test_embargo_hides_until_it_passes(self, make_article):
-        article = make_article(
-            "قرار محظور النشر", embargo_until=timezone.now() + timedelta(hours=1)
-        )
-        assert found("قرار محظور") == []
-        with time_machine.travel(timezone.now() + timedelta(hours=2)):
-            assert found("قرار محظور") == [article.pk]
+    @pytest.mark.usefixtures("local_cache")
+    def test_an_article_that_is_not_live_is_not_found(self, make_article):
+        from sahafa.news import scheduling
+        from sahafa.news.models import ArticlePage
+
+        start = timezone.now()
+        lift = start + timedelta(hours=1)
+        with time_machine.travel(start, tick=False):
+            draft = make_article("قرار محظور في مسودة", publish=False)
+            scheduled = make_article("قرار محظور مجدول", go_live_at=lift, published_at=None)
+            embargoed = make_article(
+                "قرار محظور النشر", embargo_until=lift, go_live_at=lift, published_at=None
+            )
+            assert not ArticlePage.objects.filter(pk__in=[scheduled.pk, embargoed.pk], live=True)
+            assert found("قرار محظور") == []
+            assert get_search_backend().indexed_ids([draft.pk, scheduled.pk, embargoed.pk]) == set()
+        # The embargo's time passing changes nothing by itself: only going live does.
+        with time_machine.travel(lift + timedelta(minutes=1), tick=False):
+            assert found("قرار محظور") == []
+            with TestCase.captureOnCommitCallbacks(execute=True):
+                assert scheduling.run_due_work().published == 2
+            assert set(found("قرار محظور")) == {scheduled.pk, embargoed.pk}
+
+    def test_indexing_is_driven_by_the_publishing_task(self, client, make_article, queued_tasks):
+        from sahafa.publishing.tasks import follow_change
+
+        def run_queue() -> list[list[int]]:
+            """Run the waiting publishing tasks, as the worker would; their article ids."""
+            waiting = [r for r in queued_tasks.results if r.task.func is follow_change.func]
+            queued_tasks.clear()
+            for result in waiting:
+                follow_change.call(*result.args, **result.kwargs)
+            return [result.args[0] for result in waiting if result.args[0]]
+
+        article = make_article("مهرجان السينما في قرطاج", body="افتتاح المهرجان.")
+        # Published, but the task that follows the change has not run yet.
+        assert found("قرطاج") == []
+        assert run_queue() == [[article.pk]]
+        assert found("قرطاج") == [article.pk]
+
+        article.unpublish()
+        # Until the task runs the index still has it, but a reader is never shown it.
+        assert found("قرطاج") == [article.pk]
+        assert shown_ids(client, "قرطاج") == []
+        assert run_queue() == [[article.pk]]
+        assert found("قرطاج") == []
 
     def test_tags_authors_and_section_are_searchable(self, make_article):
         from sahafa.news.models import Author
@@ -87,13 +149,18 @@ class TestIndexLifecycle:
         assert found("العتيبي") == [article.pk]
         assert found("سياسة") == [article.pk]  # the section's name
 
-    def test_rebuild_and_sync_repair_the_index(self, make_article):
+    def test_index_articles_and_rebuild_repair_the_index(self, make_article):
         article = make_article("مؤتمر المناخ")
-        get_search_backend().clear()
+        draft = make_article("مسودة عن المناخ", publish=False)
+        backend = get_search_backend()
+        backend.clear()
         assert found("المناخ") == []
-        assert sync_articles([article.pk]) == (1, 0)
+        assert index_articles([article.pk]) == (1, 0)
         assert found("المناخ") == [article.pk]
-        get_search_backend().clear()
+        # The live articles among the ids are indexed, the others removed.
+        backend.index_documents([document_for(draft)])
+        assert index_articles([article.pk, draft.pk, 987654]) == (1, 1)
+        assert found("المناخ") == [article.pk]
+        backend.clear()
         assert rebuild() >= 1
         assert found("المناخ") == [article.pk]
-        assert index_articles([article.pk, 987654]) == (1, 0)

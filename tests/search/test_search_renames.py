@@ -1,14 +1,16 @@
 """Renaming an author, a tag or a section reaches search: a reader searching the new
 name finds the articles, the old name no longer does — without a republish or a
-rebuild. Large renames are re-indexed by the background runner, off the editor's
-request."""
+rebuild. The rename announces its live articles (``content_changed``, METADATA) and
+the one publishing task re-indexes them; with the immediate task backend of the
+tests that task runs inside the rename's transaction, so it commits or rolls back
+with the rename."""
 
 from __future__ import annotations
 
 import re
 
 import pytest
-from django.test import TestCase
+from django.db import transaction
 
 from sahafa.news.models import ArticlePage, Author, NewsTag
 
@@ -20,9 +22,20 @@ def shown(client, query: str, **params) -> list[str]:
     return re.findall(r'<h2 class="card-title"><a href="([^"]+)"', response.content.decode())
 
 
-def committed():
-    """Run the on-commit work of what happens inside, as after a real commit."""
-    return TestCase.captureOnCommitCallbacks(execute=True)
+@pytest.fixture
+def queued_tasks(settings):
+    """A task queue that keeps what is enqueued, as a worker's queue would until it runs."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    from django_tasks import default_task_backend
+
+    return default_task_backend
+
+
+def publishing_tasks(backend) -> list:
+    """The waiting publishing tasks that carry articles (those are what re-index)."""
+    from sahafa.publishing.tasks import follow_change
+
+    return [r for r in backend.results if r.task.func is follow_change.func and r.args[0]]
 
 
 @pytest.mark.django_db
@@ -33,9 +46,8 @@ class TestRenameReindexes:
         other = make_article("مباراة الأهلي والزمالك", body="انتهت المباراة.")
         assert article.url in shown(client, "حداد")
 
-        with committed():
-            author.name = "ليلى منصور"
-            author.save()
+        author.name = "ليلى منصور"
+        author.save()
 
         assert article.url in shown(client, "ليلى منصور")
         assert other.url not in shown(client, "منصور")
@@ -46,9 +58,8 @@ class TestRenameReindexes:
         assert article.url in shown(client, "الطاقة")
         tag = NewsTag.objects.get(name="الطاقة")
 
-        with committed():
-            tag.name = "الكهرباء"
-            tag.save()
+        tag.name = "الكهرباء"
+        tag.save()
 
         assert article.url in shown(client, "الكهرباء")
         assert shown(client, "الطاقة") == []
@@ -60,61 +71,80 @@ class TestRenameReindexes:
         assert article.url in shown(client, "اقتصاد")
 
         # A draft of the new title changes nothing a reader sees.
-        with committed():
-            economy.title = "المال والأعمال"
-            economy.save_revision()
+        economy.title = "المال والأعمال"
+        economy.save_revision()
         assert article.url in shown(client, "اقتصاد")
         assert shown(client, "الأعمال") == []
 
-        with committed():
-            economy.get_latest_revision().publish()
+        economy.get_latest_revision().publish()
 
         article = ArticlePage.objects.get(pk=article.pk)
         assert article.url in shown(client, "المال والأعمال")
         assert shown(client, "اقتصاد") == []
 
-    def test_rename_of_a_name_only_on_drafts_is_quiet(self, client, make_article):
+    def test_rename_of_a_name_only_on_drafts_is_quiet(self, client, make_article, queued_tasks):
         author = Author.objects.create(name="كاتب المسودات")
         make_article("مسودة لم تنشر", publish=False, authors=[author])
-        with committed() as callbacks:
-            author.name = "كاتب آخر"
-            author.save()
-        assert callbacks == []  # no live article: nothing to re-index or announce
+        queued_tasks.clear()
+        author.name = "كاتب آخر"
+        author.save()
+        assert publishing_tasks(queued_tasks) == []  # no live article: nothing to re-index
         assert shown(client, "آخر") == []
 
-    def test_large_rename_is_reindexed_in_the_background(
-        self, client, make_article, settings, monkeypatch
+    def test_rename_is_one_publishing_task_for_all_the_articles(
+        self, client, make_article, queued_tasks
     ):
-        from sahafa.search import indexing
-        from sahafa.search.tasks import reindex_articles
+        from sahafa.publishing.tasks import follow_change
 
         author = Author.objects.create(name="سلمى حداد")
-        first = make_article("جولة مفاوضات في إسطنبول", authors=[author])
-        second = make_article("مؤتمر صحفي في القاهرة", authors=[author])
-        monkeypatch.setattr(indexing, "INLINE_REINDEX_LIMIT", 1)
-        # A queue that keeps what is enqueued, as a worker's queue would until it runs.
-        settings.TASKS = {
-            "default": {
-                "BACKEND": "django_tasks.backends.dummy.DummyBackend",
-                "QUEUES": ["default", "background"],
-            }
-        }
-        from django_tasks import default_task_backend
+        articles = [
+            make_article(title, authors=[author])
+            for title in ("جولة مفاوضات في إسطنبول", "مؤتمر صحفي في القاهرة", "قمة في الرياض")
+        ]
+        draft = make_article("مسودة لم تنشر", publish=False, authors=[author])
+        for waiting in publishing_tasks(queued_tasks):
+            follow_change.call(*waiting.args, **waiting.kwargs)
+        queued_tasks.clear()
+        assert len(shown(client, "حداد")) == 3
 
-        with committed():
+        author.name = "ليلى منصور"
+        author.save()
+
+        # One task, with the live articles only; until it runs, the old name holds.
+        (waiting,) = publishing_tasks(queued_tasks)
+        assert list(waiting.args) == [[a.pk for a in articles], "metadata", "news.author"]
+        assert draft.pk not in waiting.args[0]
+        assert shown(client, "ليلى منصور") == []
+
+        follow_change.call(*waiting.args, **waiting.kwargs)  # the worker runs it
+
+        assert sorted(shown(client, "ليلى منصور")) == sorted(a.url for a in articles)
+        assert shown(client, "حداد") == []
+
+    def test_rename_reindexes_inside_its_transaction(self, client, make_article):
+        author = Author.objects.create(name="سلمى حداد")
+        article = make_article("جولة مفاوضات في إسطنبول", authors=[author])
+
+        with transaction.atomic():
             author.name = "ليلى منصور"
             author.save()
+            # Still inside the rename's transaction, and already re-indexed.
+            assert shown(client, "ليلى منصور") == [article.url]
+            assert shown(client, "حداد") == []
 
-        # The editor's save returned without re-indexing: one task waits with the ids.
-        waiting = [r for r in default_task_backend.results if r.task.func is reindex_articles.func]
-        assert [sorted(r.args[0]) for r in waiting] == [sorted([first.pk, second.pk])]
-        assert first.url in shown(client, "حداد")
+        assert shown(client, "ليلى منصور") == [article.url]
 
-        reindex_articles.call(*waiting[0].args)  # the worker runs it
+    def test_rolled_back_rename_leaves_the_index_as_it_was(self, client, make_article):
+        author = Author.objects.create(name="سلمى حداد")
+        article = make_article("جولة مفاوضات في إسطنبول", authors=[author])
 
-        found = shown(client, "ليلى منصور")
-        assert first.url in found and second.url in found
-        assert shown(client, "حداد") == []
+        with pytest.raises(RuntimeError), transaction.atomic():
+            author.name = "ليلى منصور"
+            author.save()
+            raise RuntimeError
+
+        assert shown(client, "حداد") == [article.url]
+        assert shown(client, "منصور") == []
 
 
 @pytest.mark.django_db
@@ -124,15 +154,13 @@ def test_tag_rename_reaches_related_topics(make_article):
     from sahafa.arabic import analyze
     from sahafa.related.models import ArticleProfile
 
-    with committed():
-        a = make_article("محادثات السلام في جنيف", body="بدأت المحادثات.", tags=["الهدنة"])
-        b = make_article("جولة جديدة من محادثات السلام", body="تتواصل المحادثات.", tags=["الهدنة"])
+    a = make_article("محادثات السلام في جنيف", body="بدأت المحادثات.", tags=["الهدنة"])
+    b = make_article("جولة جديدة من محادثات السلام", body="تتواصل المحادثات.", tags=["الهدنة"])
     assert set(analyze("الهدنة")) <= set(ArticleProfile.objects.get(article_id=a.pk).terms.split())
     tag = NewsTag.objects.get(name="الهدنة")
 
-    with committed():
-        tag.name = "وقف إطلاق النار"
-        tag.save()
+    tag.name = "وقف إطلاق النار"
+    tag.save()
 
     terms = set(ArticleProfile.objects.get(article_id=a.pk).terms.split())
     assert set(analyze("وقف إطلاق النار")) <= terms
@@ -147,8 +175,7 @@ class TestDeletedAndMergedNames:
         article = make_article("جولة مفاوضات في إسطنبول", body="بدأت الجولة.", authors=[author])
         assert article.url in shown(client, "حداد")
 
-        with committed():
-            author.delete()
+        author.delete()
 
         assert shown(client, "حداد") == []
         assert article.url in shown(client, "مفاوضات")
@@ -157,8 +184,7 @@ class TestDeletedAndMergedNames:
         article = make_article("قرار جديد من الحكومة", body="صدر القرار اليوم.", tags=["الطاقة"])
         assert article.url in shown(client, "الطاقة")
 
-        with committed():
-            NewsTag.objects.get(name="الطاقة").delete()
+        NewsTag.objects.get(name="الطاقة").delete()
 
         assert shown(client, "الطاقة") == []
         assert article.url in shown(client, "الحكومة")
@@ -171,8 +197,7 @@ class TestDeletedAndMergedNames:
         duplicate = NewsTag.objects.get(name="الكهرباء")
         keep = NewsTag.objects.get(name="الطاقة")
 
-        with committed():
-            merge_tags(duplicate, keep)
+        merge_tags(duplicate, keep)
 
         assert shown(client, "الكهرباء") == []
         assert article.url in shown(client, "الطاقة")

@@ -191,7 +191,9 @@ def feature_home(home: HomePage) -> None:
 
 
 def ensure_demo_editor():
-    """The demo's login: an editor-in-chief; also the reporter and section_editor demo accounts."""
+    """The demo's «editor» login, owner of the demo articles. News gives it no rights:
+    the newsroom makes it editor-in-chief and adds its other demo accounts
+    (``create_demo_accounts``, which ``sahafa demo`` runs after this loader)."""
     User = get_user_model()
     user, created = User.objects.get_or_create(
         username=DEMO_USERNAME,
@@ -200,7 +202,4 @@ def ensure_demo_editor():
     if created:
         user.set_password(DEMO_PASSWORD)
         user.save()
-    from sahafa.newsroom.demo import ensure_demo_newsroom
-
-    ensure_demo_newsroom(editor=user)
     return user

@@ -1,5 +1,6 @@
-"""The newsroom's security layer: sanitising on save, login throttling, two-factor
-sign-in for senior roles, upload checks, the embargo guard and the admin hooks.
+"""The newsroom's security layer: login throttling, two-factor sign-in for senior
+roles, upload checks, the embargo guard and the admin hooks. (Sanitising what readers
+see is news' own: :mod:`sahafa.news.sanitize`.)
 
 ``connect()`` is called from ``NewsroomConfig.ready()``; nothing is wired at import.
 """

@@ -6,7 +6,8 @@ layer is one package; ``hooks.register`` works the same at ``ready()`` time.
 - the embargo: a warning on every opening of an embargoed article in the editor;
   publishing refused (kept as a draft) unless go-live is at or after the embargo,
   and so is the approval that would publish it (the workflow stays where it was);
-  the public URL of a live-but-embargoed article is a 404;
+  the rule itself is the model's (``ArticlePage.embargo_holds``), which no path
+  can get around;
 - two-factor sign-in pages under /admin/two-factor/;
 - the scheduler's log actions, and a dashboard panel listing late runs.
 """
@@ -16,7 +17,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.contrib import messages
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.urls import include, path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -26,7 +27,7 @@ from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 
-from sahafa.newsroom import scheduling
+from sahafa.news import scheduling
 from sahafa.newsroom.workflow import EMBARGO_HELD_PARAM, embargo_blocking_publication
 
 from . import two_factor
@@ -45,8 +46,8 @@ def _local(value) -> str:
 
 def embargo_message(until) -> str:
     return _(
-        "هذا المقال محظور النشر حتى %(until)s: لا يظهر للقرّاء ولا في البحث ولا في "
-        "الخلاصات قبل هذا الوقت، ولا يُنشر إلا بجدولة موعد نشر عنده أو بعده."
+        "هذا المقال محظور النشر حتى %(until)s: لا يُنشر قبل هذا الوقت، ولا يُنشر إلا "
+        "بجدولة «موعد النشر» عنده أو بعده."
     ) % {"until": _local(until)}
 
 
@@ -102,12 +103,6 @@ def refuse_publish_under_embargo(request, page):
     return HttpResponseRedirect(reverse("wagtailadmin_pages:edit", args=[page.pk]))
 
 
-def hide_embargoed_page(page, request, serve_args, serve_kwargs):
-    """``before_serve_page``: a live article under embargo does not exist for readers."""
-    if _embargo_of(page):
-        raise Http404
-
-
 def register_two_factor_urls():
     return [path("", include(two_factor.admin_urls()))]
 
@@ -118,17 +113,11 @@ def register_scheduler_log_actions(actions):
         gettext_lazy("تأخّر تنفيذ موعد مجدول"),
         gettext_lazy("نُفّذ موعد مجدول متأخراً"),
     )
-    actions.register_action(
-        scheduling.EMBARGO_LIFTED_ACTION,
-        gettext_lazy("رفع حظر النشر"),
-        gettext_lazy("انتهى حظر النشر وظهر المقال للقرّاء"),
-    )
 
 
 KIND_LABELS = {
     "publish": gettext_lazy("نشر مجدول"),
     "unpublish": gettext_lazy("إلغاء نشر مجدول"),
-    "embargo": gettext_lazy("انتهاء حظر"),
 }
 
 
@@ -192,7 +181,6 @@ def register() -> None:
     hooks.register("before_edit_page", warn_embargo_on_open)
     hooks.register("before_publish_page", refuse_publish_under_embargo)
     hooks.register("after_edit_page", report_approval_refused_in_editor)
-    hooks.register("before_serve_page", hide_embargoed_page)
     hooks.register("register_admin_urls", register_two_factor_urls)
     hooks.register("register_log_actions", register_scheduler_log_actions)
     hooks.register("construct_homepage_panels", add_late_schedule_panel)

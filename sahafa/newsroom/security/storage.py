@@ -12,7 +12,7 @@ import unicodedata
 
 from django.core.files.storage import FileSystemStorage
 
-from sahafa.newsroom.sanitize import UNSAFE_CHARS
+from sahafa.news.sanitize import UNSAFE_CHARS
 
 MAX_NAME_LENGTH = 80
 NAME_JUNK = re.compile(r"[^\w.-]+", re.UNICODE)

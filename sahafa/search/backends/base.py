@@ -99,8 +99,8 @@ class BaseSearchBackend:
         ``query`` is raw reader input or an analysed query; any string is accepted
         and an empty query gives empty results, never an error.  When no document
         has all the words, documents with any of them are returned instead, and the
-        results' ``query.any_term`` says so.  Documents whose
-        ``embargo_until`` is after ``now`` are left out.
+        results' ``query.any_term`` says so.  ``now`` (default: the current time) is
+        the moment the recency boost measures age from.
         """
         analysed = query if isinstance(query, AnalysedQuery) else analyse_query(query)
         offset = min(max(int(offset), 0), MAX_OFFSET)
@@ -129,13 +129,13 @@ class BaseSearchBackend:
         """
         if offset + limit > RESCORE_WINDOW:
             hits = self._hits(query, filters, offset, limit, now, head_only=False)
-            return hits, self._count(query, filters, now, COUNT_LIMIT + 1)
+            return hits, self._count(query, filters, COUNT_LIMIT + 1)
         hits = self._hits(query, filters, 0, RESCORE_WINDOW, now, head_only=True)
         if len(hits) < RESCORE_WINDOW:
             hits = self._hits(query, filters, 0, RESCORE_WINDOW, now, head_only=False)
             if len(hits) < RESCORE_WINDOW:
                 return rescore(hits, query)[offset : offset + limit], len(hits)
-        total = self._count(query, filters, now, COUNT_LIMIT + 1)
+        total = self._count(query, filters, COUNT_LIMIT + 1)
         return rescore(hits, query)[offset : offset + limit], total
 
     def _hits(
@@ -148,13 +148,11 @@ class BaseSearchBackend:
         *,
         head_only: bool,
     ) -> list[SearchHit]:
-        """The engine's best hits for a non-empty query, best first; with
-        ``head_only``, only documents matching outside the body."""
+        """The engine's best hits for a non-empty query, best first, recency measured
+        from ``now``; with ``head_only``, only documents matching outside the body."""
         raise NotImplementedError
 
-    def _count(
-        self, query: AnalysedQuery, filters: SearchFilters, now: datetime | None, cap: int
-    ) -> int:
+    def _count(self, query: AnalysedQuery, filters: SearchFilters, cap: int) -> int:
         """Number of matching documents, counting stops at ``cap``."""
         raise NotImplementedError
 

@@ -1,7 +1,7 @@
 """An in-memory backend for tests: the same analysis and contract, no database.
 
 Scoring is deliberately simple (field weights × term frequency, plus recency); it
-keeps the contract (filters, phrases, exclusions, embargo, pagination), not the
+keeps the contract (filters, phrases, exclusions, pagination), not the
 exact BM25 figures.
 """
 
@@ -58,16 +58,14 @@ class DummySearchBackend(BaseSearchBackend):
     def _hits(self, query, filters, offset, limit, now, *, head_only):
         return self._matches(query, filters, now, head_only)[offset : offset + limit]
 
-    def _count(self, query, filters, now, cap):
-        return min(len(self._matches(query, filters, now, head_only=False)), cap)
+    def _count(self, query, filters, cap):
+        return min(len(self._matches(query, filters, None, head_only=False)), cap)
 
     def _matches(self, query: AnalysedQuery, filters: SearchFilters, now, head_only: bool):
         now = now or timezone.now()
         scored = []
         for doc, all_fields in self.documents.values():
             fields = {k: v for k, v in all_fields.items() if not (head_only and k == "body")}
-            if doc.embargo_until and doc.embargo_until > now:
-                continue
             if not self._passes(doc, filters):
                 continue
             all_terms = [t for terms in fields.values() for t in terms]

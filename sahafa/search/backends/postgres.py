@@ -1,7 +1,7 @@
 """PostgreSQL full-text search backend.
 
 One table, created by the app's migration on PostgreSQL only: ``search_entry``
-with the article's external id, headline, section, publication and embargo times,
+with the article's external id, headline, section, publication time,
 ``facets`` (``text[]`` of filter tokens ``s12 a3 t7``, GIN-indexed) and
 ``document``, a weighted ``tsvector`` (GIN-indexed) built from the *analysed* terms
 (headline A, kicker/standfirst B, tags/authors/section C, body D).  The vector and
@@ -67,7 +67,6 @@ class PostgresSearchBackend(BaseSearchBackend):
                 d.title,
                 d.section_id,
                 d.published_at,
-                d.embargo_until,
                 d.facets(),
                 *document_vectors(d, names),
             )
@@ -76,11 +75,11 @@ class PostgresSearchBackend(BaseSearchBackend):
         with transaction.atomic(using=self.database), self.connection.cursor() as cursor:
             cursor.executemany(
                 "INSERT INTO search_entry (id, external_id, title, section_id, published_at, "
-                "embargo_until, facets, head, document) "
-                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s::tsvector, %s::tsvector) "
+                "facets, head, document) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s::tsvector, %s::tsvector) "
                 "ON CONFLICT (id) DO UPDATE SET external_id = EXCLUDED.external_id, "
                 "title = EXCLUDED.title, section_id = EXCLUDED.section_id, "
-                "published_at = EXCLUDED.published_at, embargo_until = EXCLUDED.embargo_until, "
+                "published_at = EXCLUDED.published_at, "
                 "facets = EXCLUDED.facets, head = EXCLUDED.head, document = EXCLUDED.document",
                 rows,
             )
@@ -113,13 +112,10 @@ class PostgresSearchBackend(BaseSearchBackend):
             cursor.execute("SELECT count(*) FROM search_entry")
             return cursor.fetchone()[0]
 
-    def _where(self, filters, now, head_only: bool) -> tuple[str, list]:
+    def _where(self, filters, head_only: bool) -> tuple[str, list]:
         """SQL conditions on the entry ``e`` (the query is ``q.q``) and their parameters."""
-        where = [
-            "e.head @@ q.q" if head_only else "e.document @@ q.q",
-            "(e.embargo_until IS NULL OR e.embargo_until <= %s)",
-        ]
-        params: list = [now]
+        where = ["e.head @@ q.q" if head_only else "e.document @@ q.q"]
+        params: list = []
         facets = filters.facets()
         if facets:
             where.append("e.facets @> %s::text[]")
@@ -135,7 +131,7 @@ class PostgresSearchBackend(BaseSearchBackend):
 
     def _hits(self, query, filters, offset, limit, now, *, head_only):
         now = now or timezone.now()
-        where, params = self._where(filters, now, head_only)
+        where, params = self._where(filters, head_only)
         # Head-only ranking reads the small head vector, never the (TOASTed) body.
         vector = "e.head" if head_only else "e.document"
         # A very common word matches tens of thousands of articles; ranking every
@@ -171,19 +167,18 @@ class PostgresSearchBackend(BaseSearchBackend):
             for r in rows
         ]
 
-    def _count(self, query, filters, now, cap):
-        now = now or timezone.now()
+    def _count(self, query, filters, cap):
         if not (query.excluded or query.excluded_phrases):
             # Every head match is a document match (the document vector holds the
             # head): when the small head vectors already reach the cap, the large
             # posting lists of the body need not be read at all.
-            head = self._count_matches(query, filters, now, cap, head_only=True)
+            head = self._count_matches(query, filters, cap, head_only=True)
             if head >= cap:
                 return head
-        return self._count_matches(query, filters, now, cap, head_only=False)
+        return self._count_matches(query, filters, cap, head_only=False)
 
-    def _count_matches(self, query, filters, now, cap, *, head_only: bool) -> int:
-        where, params = self._where(filters, now, head_only=head_only)
+    def _count_matches(self, query, filters, cap, *, head_only: bool) -> int:
+        where, params = self._where(filters, head_only=head_only)
         sql = (
             "SELECT count(*) FROM (SELECT 1 FROM search_entry e, CAST(%s AS tsquery) AS q(q) "  # noqa: S608
             f"WHERE {where} LIMIT %s) AS matches"

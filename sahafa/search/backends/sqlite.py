@@ -3,7 +3,7 @@
 Two tables, created by the app's migration on SQLite only:
 
 * ``search_entry`` — one row per article (rowid = article id): external id,
-  headline, publication and embargo times (Unix seconds) for filters and recency;
+  headline, section and publication time (Unix seconds) for filters and recency;
 * ``search_fts`` — an FTS5 table over the *analysed* text (``index_terms`` output
   joined by spaces) in columns ``title``, ``lead``, ``body``, ``meta`` plus
   ``facets`` (filter tokens ``s12 a3 t7``, weight 0).  The ``unicode61`` tokenizer
@@ -75,7 +75,6 @@ class SQLiteSearchBackend(BaseSearchBackend):
                     d.title,
                     d.section_id,
                     _epoch(d.published_at),
-                    _epoch(d.embargo_until),
                 )
             )
             fts.append(
@@ -100,8 +99,8 @@ class SQLiteSearchBackend(BaseSearchBackend):
             cursor.executemany("DELETE FROM search_fts WHERE rowid = %s", ids)
             cursor.executemany(
                 "INSERT OR REPLACE INTO search_entry "
-                "(id, external_id, title, section_id, published_at, embargo_until) "
-                "VALUES (%s, %s, %s, %s, %s, %s)",
+                "(id, external_id, title, section_id, published_at) "
+                "VALUES (%s, %s, %s, %s, %s)",
                 entries,
             )
             cursor.executemany(
@@ -145,17 +144,16 @@ class SQLiteSearchBackend(BaseSearchBackend):
             cursor.execute("SELECT count(*) FROM search_entry")
             return cursor.fetchone()[0]
 
-    def _where(self, query, filters, now, head_only: bool) -> tuple[str, str, list]:
+    def _where(self, query, filters, head_only: bool) -> tuple[str, str, list]:
         """(MATCH expression, SQL conditions on the entry ``e``, their parameters)."""
-        now = now or timezone.now()
         match = fts5_match(
             query,
             HEAD_COLUMNS if head_only else COLUMNS,
             facets_column="facets",
             facets=filters.facets(),
         )
-        where = ["(e.embargo_until IS NULL OR e.embargo_until <= %s)"]
-        params: list = [now.timestamp()]
+        where: list[str] = []
+        params: list = []
         tz = timezone.get_current_timezone()
         if filters.date_from:
             where.append("e.published_at >= %s")
@@ -165,11 +163,11 @@ class SQLiteSearchBackend(BaseSearchBackend):
             params.append(
                 datetime.combine(filters.date_to + timedelta(days=1), time.min, tz).timestamp()
             )
-        return match, " AND ".join(where), params
+        return match, " AND ".join(where) or "1", params  # "1": no condition
 
     def _hits(self, query, filters, offset, limit, now, *, head_only):
         now = now or timezone.now()
-        match, where, params = self._where(query, filters, now, head_only)
+        match, where, params = self._where(query, filters, head_only)
         weights = ", ".join(str(FIELD_WEIGHTS[c]) for c in COLUMNS) + ", 0.0"
         # bm25() must run in a plain query over the FTS table: materialise the matches
         # (with their relevance) first, then join, filter and sort.
@@ -196,8 +194,8 @@ class SQLiteSearchBackend(BaseSearchBackend):
             for r in rows
         ]
 
-    def _count(self, query, filters, now, cap):
-        match, where, params = self._where(query, filters, now, head_only=False)
+    def _count(self, query, filters, cap):
+        match, where, params = self._where(query, filters, head_only=False)
         sql = (
             "SELECT count(*) FROM (SELECT 1 FROM search_fts "  # noqa: S608 - fixed SQL, values bound
             "JOIN search_entry e ON e.id = search_fts.rowid "

@@ -1,4 +1,8 @@
-"""``sahafa import FORMAT PATH…`` — bring an archive in."""
+"""``sahafa import FORMAT PATH…`` — bring an archive in.
+
+Exits non-zero when any item failed (after the summary), and at once, in one line,
+when the site's database has not been set up.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import json
 import os
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
 from sahafa.ingest.loader import LoadOptions, load_paths
 from sahafa.ingest.parsers import PARSERS, iter_records
@@ -62,6 +67,7 @@ class Command(BaseCommand):
         )
         if opts["media_dir"] and not os.path.isdir(opts["media_dir"]):
             raise CommandError(f"--media-dir {opts['media_dir']} is not a folder")
+        check_database_ready()
         loader = load_paths(
             opts["format"], opts["paths"], options, parse_options, progress=not opts["no_progress"]
         )
@@ -70,6 +76,11 @@ class Command(BaseCommand):
         for item, reason in loader.report.failed:
             self.stderr.write(f"failed: {item}: {reason}")
         self.stdout.write(loader.report.summary())
+        if loader.report.failed:
+            count = len(loader.report.failed)
+            raise CommandError(
+                f"لم يُستورد {count} من المواد (الأسباب أعلاه) / {count} items failed (reasons above)"
+            )
 
     def dry_run(self, opts, parse_options) -> None:
         found = failed = 0
@@ -88,3 +99,34 @@ class Command(BaseCommand):
                     self.stdout.write(json.dumps(item.to_json(), ensure_ascii=False))
         if not opts["json"]:
             self.stdout.write(f"dry run: found {found}, failed {failed}")
+        if failed:
+            raise CommandError(
+                f"تعذّرت قراءة {failed} من المواد (الأسباب أعلاه) / {failed} items failed (reasons above)"
+            )
+
+
+def check_database_ready() -> None:
+    """Refuse, in one line, a database whose migrations have not (all) been run:
+    otherwise every record would fail on a missing table, one traceback each."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    connection = connections[DEFAULT_DB_ALIAS]
+    try:
+        executor = MigrationExecutor(connection)
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except DatabaseError as exc:
+        first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise CommandError(
+            f"تعذّر الوصول إلى قاعدة البيانات / cannot reach the database ({first_line})"
+        ) from exc
+    if not pending:
+        return
+    if not executor.loader.applied_migrations:
+        raise CommandError(
+            "قاعدة البيانات لم تُهيّأ بعد: هيّئها بالأمر «sahafa demo» أو «sahafa manage migrate» "
+            "/ the database is not set up yet: run `sahafa demo` or `sahafa manage migrate` first"
+        )
+    raise CommandError(
+        "قاعدة البيانات تحتاج إلى تحديث: شغّل «sahafa manage migrate» "
+        "/ the database is not up to date: run `sahafa manage migrate` first"
+    )

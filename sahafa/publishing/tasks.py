@@ -1,0 +1,49 @@
+"""The one task that follows every change a reader could see.
+
+It runs after the change has committed (on the worker; inline with the immediate
+backend of the tests), reads the current state from the database and brings the
+derived data up to it in a fixed order — search index, related topics, then one
+purge of what readers are served — so a page re-rendered after the purge already
+shows the new related lists. It is safe to run twice: every step reads the current
+state and writes it whole.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django_tasks import task
+
+from sahafa.news.signals import ChangeKind
+
+logger = logging.getLogger("sahafa.publishing")
+
+# The only METADATA senders whose names the related engine analyses (with the text):
+# renamed authors and sections change nothing it computed (it keeps their ids).
+RELATED_NAMES = frozenset({"news.newstag"})
+
+
+@task()
+def follow_change(article_ids: list[int], kind: str, source: str = "") -> dict[str, int]:
+    """Search → related → purge, for one ``content_changed`` event."""
+    from sahafa.delivery import page_cache
+    from sahafa.news.context_processors import forget_nav
+    from sahafa.news.ticker import forget_ticker
+    from sahafa.related import store as related
+    from sahafa.search.indexing import index_articles
+
+    change = ChangeKind(kind)
+    done = {"indexed": 0, "removed": 0, "related_lists": 0, "purged": 0}
+    if article_ids and change in (ChangeKind.ARTICLE, ChangeKind.METADATA):
+        done["indexed"], done["removed"] = index_articles(article_ids)
+        if change is ChangeKind.ARTICLE or source in RELATED_NAMES:
+            done["related_lists"] = len(related.update(article_ids))
+    # The ticker shows the latest headlines, the menu the sections: both follow any
+    # change. A ticker item alone changes only the ticker fragment, not the pages.
+    forget_ticker()
+    if change is not ChangeKind.TICKER:
+        forget_nav()
+        page_cache.purge()
+        done["purged"] = 1
+    logger.info("followed %s change of %d articles: %s", change, len(article_ids), done)
+    return done
