@@ -50,6 +50,8 @@ def get(url: str) -> tuple[int, str]:
             return response.status, response.read().decode("utf-8", "replace")
     except urllib.error.HTTPError as exc:
         return exc.code, ""
+    except OSError:  # not listening yet
+        return 0, ""
 
 
 def p95(values: list[float]) -> float:
