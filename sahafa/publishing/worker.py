@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks.signals import task_finished
@@ -186,7 +186,8 @@ def run(*, interval: float = 0.2, once: bool = False, worker_id: str | None = No
     next_tick = 0.0
     while worker.running:
         if time.monotonic() >= next_tick or once:
-            close_old_connections()
+            if not connection.in_atomic_block:  # a caller's transaction (tests) is theirs
+                close_old_connections()
             try:
                 recover_tasks()
                 prune_finished()
@@ -196,7 +197,7 @@ def run(*, interval: float = 0.2, once: bool = False, worker_id: str | None = No
             next_tick = time.monotonic() + interval_seconds()
         # A plain read first: on SQLite the worker's claim is an exclusive transaction,
         # which an idle loop should not take five times a second.
-        if once or DBTaskResult.objects.ready().exists():
+        if DBTaskResult.objects.ready().exists():
             worker.run()  # every ready task, then back here
         if once:
             task_finished.disconnect(dispatch_uid="sahafa.publishing.worker.tally")
