@@ -38,6 +38,11 @@ def counted(monkeypatch):
     def send(self, sender, **named):
         responses = real_send(self, sender, **named)
         counts["handler_calls"] += len(responses)
+        for receiver, _ in responses:
+            module = getattr(receiver, "__module__", "") or ""
+            if module.startswith("sahafa."):
+                counts["sahafa_handler_calls"] += 1
+                counts[f"handler:{module}.{getattr(receiver, '__name__', '?')}"] += 1
         return responses
 
     monkeypatch.setattr(Signal, "send", send)
@@ -62,6 +67,9 @@ def test_one_admin_publish_is_one_task_and_one_purge(newsroom, politics, client,
     publishing_tasks = {k: v for k, v in counted.items() if k.startswith("task:follow_change")}
     assert publishing_tasks == {"task:follow_change": 1}
     assert counted["purges"] == 1
+    # Sahafa's own handlers: news' announce, publishing's enqueue, newsroom's audit and
+    # sanitising — none of them does derived work.
+    assert counted["sahafa_handler_calls"] <= 12
     # Read back as a reader: the page, home, the section and search all show it.
     assert client.get(article.url).status_code == 200
     assert "الحكومة تقرّ خطة النقل العام" in client.get("/").content.decode()
