@@ -1,8 +1,10 @@
 """Turn :class:`ArticleRecord` objects into Sahafa articles.
 
 One loader for every format. New articles are made by
-:func:`sahafa.news.structure.create_article` — the one way Sahafa creates a page,
-Wagtail's publish — and changed ones get a new revision the same way.
+:func:`sahafa.news.structure.create_live_article` — the fast path beside
+``create_article`` for new articles live at once, which hands drafts, scheduled and
+embargoed ones to ``create_article`` (Wagtail's publish) — and changed ones get a new
+revision, published the Wagtail way.
 
 Records are written ``BATCH_SIZE`` to a transaction, each in its own savepoint (a
 bad record fails alone), inside one ``batched_changes()``: just before a batch
@@ -37,7 +39,7 @@ from django.utils.html import escape
 from sahafa.arabic import normalize
 from sahafa.news.models import ArticlePage, Author, NewsTag, OutletSettings, SectionPage
 from sahafa.news.signals import batched_changes, flush_batch
-from sahafa.news.structure import create_article, ensure_section
+from sahafa.news.structure import create_live_article, ensure_section
 
 from .media import MediaLibrary
 from .records import ArticleRecord, Block, RecordError, Report
@@ -431,7 +433,7 @@ class Loader:
         authors = self.authors_for(record.authors)
         tags = self.tags_for(record.tags)
         if existing is None:
-            article = create_article(
+            article = create_live_article(
                 section,
                 title=record.title[:255],
                 published_at=published_at if plan.publish else None,

@@ -1,4 +1,6 @@
-"""The one page-creation path: ``sahafa.news.structure.create_article``.
+"""The page-creation paths: ``sahafa.news.structure.create_article`` and its fast
+path for bulk imports, ``create_live_article`` — every test runs on both (``create``),
+so that both are held to the same end state.
 
 Every article the importers, the demo and bulk jobs make comes through it, so what
 Wagtail's own create-and-publish gives an editor must be there for each: revisions,
@@ -18,10 +20,18 @@ from django.utils import timezone
 from wagtail.models import PageLogEntry, ReferenceIndex
 from wagtail.signals import page_published
 
+from sahafa.news.models import ArticlePage
 from sahafa.news.signals import ChangeKind, batched_changes, content_changed
-from sahafa.news.structure import create_article
+from sahafa.news.structure import create_article, create_live_article
 
 BODY = [("paragraph", "<p>ارتفعت أسعار القمح في الأسواق العالمية بعد موسم جاف.</p>")]
+
+
+@pytest.fixture(params=[create_article, create_live_article], ids=["wagtail", "fast"])
+def create(request):
+    """The full path, and the fast one (which hands drafts, scheduled and embargoed
+    articles to the full path)."""
+    return request.param
 
 
 @pytest.fixture
@@ -67,11 +77,11 @@ def lead_image():
 
 
 def test_a_published_article_is_what_wagtail_publishing_gives(
-    client, politics, heard, django_user_model
+    client, politics, heard, django_user_model, create
 ):
     archive_date = timezone.now() - dt.timedelta(days=900)
     image = lead_image()
-    article = create_article(
+    article = create(
         politics,
         title="أسعار القمح ترتفع",
         body=BODY,
@@ -79,6 +89,17 @@ def test_a_published_article_is_what_wagtail_publishing_gives(
         published_at=archive_date,
         tags=["القمح"],
     )
+    # What is stored, not only the object returned.
+    stored = ArticlePage.objects.get(pk=article.pk)
+    assert stored.live and not stored.has_unpublished_changes
+    assert stored.live_revision_id == stored.latest_revision_id == article.live_revision_id
+    assert stored.first_published_at == archive_date == stored.last_published_at
+    assert stored.latest_revision_created_at is not None
+    assert [t.name for t in stored.tags.all()] == ["القمح"]
+    # The revision is the page as published: Wagtail's editor and history read it.
+    as_revision = stored.live_revision.as_object()
+    assert as_revision.title == "أسعار القمح ترتفع" and as_revision.lead_image_id == image.pk
+    assert [t.name for t in as_revision.tags.all()] == ["القمح"]
     assert article.live and not article.has_unpublished_changes
     assert article.revisions.count() == 1
     assert article.live_revision_id == article.latest_revision_id
@@ -86,6 +107,8 @@ def test_a_published_article_is_what_wagtail_publishing_gives(
     assert article.first_published_at == archive_date == article.last_published_at
     assert article.get_parent().specific == politics == article.section
     assert actions(article) == ["wagtail.create", "wagtail.edit", "wagtail.publish"]
+    entry = PageLogEntry.objects.get(page=article, action="wagtail.publish")
+    assert entry.revision_id == stored.live_revision_id and entry.content_changed
     assert heard["published"] == [article.pk]
     assert (ChangeKind.ARTICLE, [article.pk]) in heard["changed"]
     # The image's usage lists the article (Wagtail's reference index).
@@ -99,13 +122,12 @@ def test_a_published_article_is_what_wagtail_publishing_gives(
 
 
 def test_in_a_batch_the_event_is_sent_once_and_the_indexes_follow(
-    client, politics, heard, django_user_model
+    client, politics, heard, django_user_model, create
 ):
     image = lead_image()
     with batched_changes():
         articles = [
-            create_article(politics, title=f"موسم القمح {n}", body=BODY, lead_image=image)
-            for n in range(3)
+            create(politics, title=f"موسم القمح {n}", body=BODY, lead_image=image) for n in range(3)
         ]
     ids = sorted(a.pk for a in articles)
     # Each page was published the Wagtail way; the event went out once, for all.
@@ -121,11 +143,11 @@ def test_in_a_batch_the_event_is_sent_once_and_the_indexes_follow(
     assert all(a.url in search for a in articles)
 
 
-def test_a_future_go_live_is_scheduled_by_wagtail(client, politics, heard):
+def test_a_future_go_live_is_scheduled_by_wagtail(client, politics, heard, create):
     from sahafa.news.scheduling import run_due_work
 
     when = timezone.now() + dt.timedelta(days=2)
-    article = create_article(politics, title="خبر مجدول", body=BODY, go_live_at=when)
+    article = create(politics, title="خبر مجدول", body=BODY, go_live_at=when)
     assert not article.live and article.first_published_at is None
     assert article.live_revision_id is None
     assert article.latest_revision.approved_go_live_at == when
@@ -138,8 +160,8 @@ def test_a_future_go_live_is_scheduled_by_wagtail(client, politics, heard):
         assert client.get(article.url).status_code == 200
 
 
-def test_a_draft_is_saved_with_its_revision_and_not_published(client, politics, heard):
-    article = create_article(politics, title="مسودة للمراجعة", body=BODY, publish=False)
+def test_a_draft_is_saved_with_its_revision_and_not_published(client, politics, heard, create):
+    article = create(politics, title="مسودة للمراجعة", body=BODY, publish=False)
     assert not article.live and article.has_unpublished_changes
     assert article.first_published_at is None and article.live_revision_id is None
     assert article.revisions.count() == 1
@@ -148,20 +170,22 @@ def test_a_draft_is_saved_with_its_revision_and_not_published(client, politics, 
     assert client.get(article.url).status_code == 404
 
 
-def test_repeated_headlines_get_numbered_slugs(politics):
-    slugs = [create_article(politics, title="أسعار الذهب اليوم", body=BODY).slug for _ in range(3)]
+def test_repeated_headlines_get_numbered_slugs(politics, create):
+    slugs = [create(politics, title="أسعار الذهب اليوم", body=BODY).slug for _ in range(3)]
     assert slugs == ["أسعار-الذهب-اليوم", "أسعار-الذهب-اليوم-2", "أسعار-الذهب-اليوم-3"]
 
 
-def test_an_embargoed_article_stays_a_draft_until_scheduled_at_its_end(client, politics, heard):
+def test_an_embargoed_article_stays_a_draft_until_scheduled_at_its_end(
+    client, politics, heard, create
+):
     embargo = timezone.now() + dt.timedelta(days=1)
-    draft = create_article(politics, title="بيان تحت الحظر", body=BODY, embargo_until=embargo)
+    draft = create(politics, title="بيان تحت الحظر", body=BODY, embargo_until=embargo)
     assert not draft.live and draft.live_revision_id is None
     assert actions(draft) == ["wagtail.create", "wagtail.edit"]
     assert heard["published"] == []
     assert client.get(draft.url).status_code == 404
     # Scheduled at the embargo's end, it is accepted (and stays off the site till then).
-    scheduled = create_article(
+    scheduled = create(
         politics, title="بيان تحت الحظر", body=BODY, embargo_until=embargo, go_live_at=embargo
     )
     assert not scheduled.live and scheduled.latest_revision.approved_go_live_at == embargo
