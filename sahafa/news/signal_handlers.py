@@ -20,24 +20,25 @@ def _specific(instance):
     return instance.specific if hasattr(instance, "specific") else instance
 
 
-def on_page_published(sender, instance, **kwargs):
+def _announce_page(instance) -> None:
     page = _specific(instance)
     if isinstance(page, ArticlePage):
         announce([page.pk], ChangeKind.ARTICLE)
     else:
         announce([], ChangeKind.PAGE)
+
+
+def on_page_published(sender, instance, **kwargs):
+    _announce_page(instance)
 
 
 def on_page_unpublished(sender, instance, **kwargs):
-    page = _specific(instance)
-    if instance.live:
-        # Wagtail sends page_unpublished from pre_delete for a live page that is about
-        # to be deleted, before its row is gone: the post_delete below announces it.
+    # Wagtail also sends page_unpublished from pre_delete, for a live page about to
+    # be deleted: it unpublishes in memory only (the row is still live), and the
+    # post_delete handlers below announce the deletion itself.
+    if type(instance).objects.filter(pk=instance.pk, live=True).exists():
         return
-    if isinstance(page, ArticlePage):
-        announce([page.pk], ChangeKind.ARTICLE)
-    else:
-        announce([], ChangeKind.PAGE)
+    _announce_page(instance)
 
 
 def on_page_moved(sender, instance, **kwargs):

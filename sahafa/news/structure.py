@@ -80,6 +80,25 @@ def free_slug(parent: Page, title: str) -> str:
     return unique_slug(base, exists)
 
 
+def _new_article(section, title, *, user, tags, authors, fields, **state) -> ArticlePage:
+    """The unsaved article both creation paths add to the tree (``state``: live and dates)."""
+    article = ArticlePage(
+        title=title,
+        slug=fields.pop("slug", None) or free_slug(section, title),
+        owner=user,
+        # The section's, as Wagtail would read it from the parent (one query less).
+        locale_id=section.locale_id,
+        section=section,
+        **state,
+        **fields,
+    )
+    if authors:
+        article.authors.set(authors)
+    if tags:
+        article.tags.add(*tags)
+    return article
+
+
 def create_article(
     section: SectionPage,
     *,
@@ -123,27 +142,15 @@ def create_article(
     inside the caller's).
     """
     with transaction.atomic():
-        article = ArticlePage(
-            title=title,
-            slug=fields.pop("slug", None) or free_slug(section, title),
-            # A draft first, as the admin's create view saves it: the tree save
-            # then validates only what a draft needs; the publish validates it all.
-            live=False,
-            owner=user,
-            # The section's, as Wagtail would read it from the parent (one query less).
-            locale_id=section.locale_id,
-            section=section,
-            **fields,
+        # A draft first, as the admin's create view saves it: the tree save then
+        # validates only what a draft needs; the publish validates it all.
+        article = _new_article(
+            section, title, user=user, tags=tags, authors=authors, fields=fields, live=False
         )
         publish = publish and article.embargo_holds() is None
-        go_live_at = article.go_live_at
-        live_now = publish and not (go_live_at is not None and go_live_at > timezone.now())
+        live_now = publish and not _scheduled(article.go_live_at, timezone.now())
         if live_now:
             article.first_published_at = published_at
-        if authors:
-            article.authors.set(authors)
-        if tags:
-            article.tags.add(*tags)
         section.add_child(instance=article)
         revision = article.save_revision(user=user, log_action=True, clean=False)
         if publish:
@@ -155,6 +162,10 @@ def create_article(
                 ArticlePage.objects.filter(pk=article.pk).update(last_published_at=published_at)
         article.refresh_from_db()
     return article
+
+
+def _scheduled(moment: datetime | None, now: datetime) -> bool:
+    return moment is not None and moment > now
 
 
 def create_live_article(
@@ -203,13 +214,11 @@ def create_live_article(
     Like ``create_article``, the whole creation is one transaction (a savepoint
     inside the caller's). Public Wagtail API only.
     """
-    go_live_at = fields.get("go_live_at")
-    embargo_until = fields.get("embargo_until")
     now = timezone.now()
     if (
         not publish
-        or (go_live_at is not None and go_live_at > now)
-        or (embargo_until is not None and embargo_until > now)
+        or _scheduled(fields.get("go_live_at"), now)
+        or _scheduled(fields.get("embargo_until"), now)
     ):
         # Drafts, scheduled articles and embargoes (held or scheduled at their end)
         # take the one full path, where Wagtail's scheduling and the embargo rule are.
@@ -225,23 +234,19 @@ def create_live_article(
         )
     when = published_at or now
     with transaction.atomic():
-        article = ArticlePage(
-            title=title,
-            slug=fields.pop("slug", None) or free_slug(section, title),
+        article = _new_article(
+            section,
+            title,
+            user=user,
+            tags=tags,
+            authors=authors,
+            fields=fields,
             live=True,
             has_unpublished_changes=False,
             first_published_at=when,
             # The archive's date, as ``create_article`` leaves it (not «updated today»).
             last_published_at=when,
-            owner=user,
-            locale_id=section.locale_id,
-            section=section,
-            **fields,
         )
-        if authors:
-            article.authors.set(authors)
-        if tags:
-            article.tags.add(*tags)
         section.add_child(instance=article)
         # clean=False: the tree save has just validated this page in full.
         revision = article.save_revision(user=user, log_action=True, clean=False)

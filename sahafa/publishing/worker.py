@@ -67,6 +67,10 @@ def max_attempts() -> int:
     return max(1, int(getattr(settings, "SAHAFA_TASK_MAX_ATTEMPTS", 3)))
 
 
+# What a task given up after its worker was lost too often is marked as failing with.
+WORKER_LOST = "sahafa.publishing.worker.WorkerLost"
+
+
 @dataclass
 class Recovery:
     requeued: int = 0
@@ -91,7 +95,7 @@ def recover_tasks(now=None) -> Recovery:
                 ).update(
                     status=TaskResultStatus.FAILED,
                     finished_at=now,
-                    exception_class_path="sahafa.publishing.worker.WorkerLost",
+                    exception_class_path=WORKER_LOST,
                     traceback=f"the worker running it was lost {attempts} times",
                 )
                 out.given_up += updated
@@ -100,11 +104,15 @@ def recover_tasks(now=None) -> Recovery:
                 id=result.id, status=TaskResultStatus.RUNNING
             ).update(status=TaskResultStatus.READY, started_at=None)
     # Failed within the last day and not yet tried max_attempts() times: again, later.
-    for result in DBTaskResult.objects.failed().filter(finished_at__gte=now - timedelta(days=1)):
+    recent_failures = (
+        DBTaskResult.objects.failed()
+        .filter(finished_at__gte=now - timedelta(days=1))
+        .exclude(exception_class_path=WORKER_LOST)
+        .only("id", "worker_ids")  # not the tracebacks, read every tick
+    )
+    for result in recent_failures:
         attempts = len(result.worker_ids)
         if not result.worker_ids or attempts >= max_attempts():
-            continue
-        if result.exception_class_path == "sahafa.publishing.worker.WorkerLost":
             continue
         out.retried += DBTaskResult.objects.filter(
             id=result.id, status=TaskResultStatus.FAILED

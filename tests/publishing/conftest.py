@@ -119,17 +119,6 @@ class Site:
             f"server did not start: {(self.home / 'serve.log').read_text()[-3000:]}"
         )
 
-    def tasks(self) -> dict[str, int]:
-        """Task rows by status."""
-        out = self.python(
-            """
-            from collections import Counter
-            from django_tasks_db.models import DBTaskResult
-            print(dict(Counter(DBTaskResult.objects.values_list("status", flat=True))))
-            """
-        )
-        return eval(out.strip())  # noqa: S307 - our own script's repr of a dict of str → int
-
 
 def _postgres(url: str, sql: str) -> None:
     import psycopg
@@ -154,6 +143,11 @@ def _base_env(home: Path) -> dict[str, str]:
     return env
 
 
+def _named(server: str, name: str) -> str:
+    """The URL of database ``name`` on the server of ``server``."""
+    return f"{server.rpartition('/')[0]}/{name}"
+
+
 def _server_url() -> str:
     database = os.environ.get("SAHAFA_DATABASE_URL", "")
     return database if database.startswith(("postgres://", "postgresql://")) else ""
@@ -170,7 +164,7 @@ def site_template():
     if server:
         name = f"sahafa_proc_template_{uuid.uuid4().hex[:8]}"
         _postgres(server, f'CREATE DATABASE "{name}"')
-        env["SAHAFA_DATABASE_URL"] = f"{server.rpartition('/')[0]}/{name}"
+        env["SAHAFA_DATABASE_URL"] = _named(server, name)
     template = Site(home=home, env=env)
     template.sahafa("manage", "migrate", "--verbosity", "0")
     template.python(
@@ -206,7 +200,7 @@ def site(site_template):
     if template_db:
         scratch = f"sahafa_proc_{uuid.uuid4().hex[:10]}"
         _postgres(server, f'CREATE DATABASE "{scratch}" TEMPLATE "{template_db}"')
-        env["SAHAFA_DATABASE_URL"] = f"{server.rpartition('/')[0]}/{scratch}"
+        env["SAHAFA_DATABASE_URL"] = _named(server, scratch)
     else:
         with sqlite3.connect(template_home / "sahafa.sqlite3") as source:
             with sqlite3.connect(home / "sahafa.sqlite3") as target:
