@@ -70,8 +70,9 @@ def manage(argv: list[str]) -> None:
 
 
 def serve(port: int, workers: int, host: str, with_worker: bool = True) -> None:
-    """Run gunicorn (WhiteNoise-served static files, DEBUG off) and, beside it, the
-    node's task worker; restart the worker if it dies, stop both on SIGTERM/SIGINT."""
+    """Run granian (a Rust HTTP server for WSGI; the page cache answers hits before
+    Django) and, beside it, the node's task worker; restart the worker if it dies,
+    stop both on SIGTERM/SIGINT."""
     setup_django()
     check_database()
     from django.conf import settings
@@ -82,31 +83,43 @@ def serve(port: int, workers: int, host: str, with_worker: bool = True) -> None:
         "SAHAFA_COLLECTSTATIC"
     ):
         call_command("collectstatic", interactive=False, verbosity=0)
-    from sahafa.delivery.page_cache import purge
+    from sahafa.delivery.page_store import store
 
-    purge()  # pages cached by a previous release may name old static files
+    store().purge_all()  # pages cached by a previous release may name old static files
     connections.close_all()
-    gunicorn = [
+    server = [
         sys.executable,
         "-m",
-        "gunicorn",
-        "sahafa.wsgi:application",
-        "--bind",
-        f"{host}:{port}",
+        "granian",
+        "--interface",
+        "wsgi",
+        "--host",
+        host,
+        "--port",
+        str(port),
         "--workers",
         str(workers),
-        "--config",
-        "python:sahafa.gunicorn_conf",
+        # Threads let a worker overlap a render's database waits with cache hits.
+        "--blocking-threads",
+        os.environ.get("SAHAFA_THREADS", "2"),
+        "--no-ws",
+        "--respawn-failed-workers",
+        "--workers-kill-timeout",
+        "20",
+        "--log-level",
+        "warning",
+        "--access-log" if os.environ.get("SAHAFA_ACCESS_LOG") else "--no-access-log",
+        "sahafa.wsgi:application",
     ]
     worker = [sys.executable, "-m", "sahafa.cli", "worker"]
-    raise SystemExit(supervise(gunicorn, worker if with_worker else None))
+    raise SystemExit(supervise(server, worker if with_worker else None))
 
 
 def supervise(server_cmd: list[str], worker_cmd: list[str] | None) -> int:
     """Run the web server and the worker as child processes of this one.
 
-    Separate processes, not threads: nothing runs in the gunicorn master but
-    gunicorn. The worker is restarted when it dies (at most once a second); when
+    Separate processes, not threads: nothing runs in the server's main process but
+    the server. The worker is restarted when it dies (at most once a second); when
     the web server stops, the worker is stopped too, and its exit code is ours.
     """
     stopping = False
@@ -156,10 +169,11 @@ def demo(port: int, serve_after: bool, host: str) -> None:
     if apps.is_installed("sahafa.newsroom"):
         # The newsroom's roles on top: reporter, section_editor, editor-in-chief.
         call_command("create_demo_accounts")
+    # Static files first: the worker renders the pages readers will ask for.
+    call_command("collectstatic", interactive=False, verbosity=0)
     # The demo's own derived work (search, related topics) before the first reader:
     # the site is complete whether or not it is served now.
     call_command("run_worker", "--once", verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
     shown = "127.0.0.1" if host in {"0.0.0.0", "::"} else host  # noqa: S104 - only compared
     print(f"الموقع / site:   http://{shown}:{port}/")
     print(
@@ -170,7 +184,8 @@ def demo(port: int, serve_after: bool, host: str) -> None:
 
 
 def default_workers() -> int:
-    return max(2, min(4, (os.cpu_count() or 1) * 2))
+    """One server process per core: granian's threads serve the connections."""
+    return max(1, os.cpu_count() or 1)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -91,14 +91,14 @@ def _database() -> dict:
     return config
 
 
-def _cache() -> dict:
+def _cache(name: str = "") -> dict:
     url = os.environ.get("SAHAFA_CACHE_URL", "").strip()
     if not url:
         # A file cache is shared by all worker processes of one machine, so a
         # publish seen by one worker invalidates pages for all of them.
         return {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(HOME / "cache"),
+            "LOCATION": str(HOME / "cache" / name) if name else str(HOME / "cache"),
             "OPTIONS": {"MAX_ENTRIES": 50000},
         }
     if not url.startswith(("redis://", "rediss://", "unix://")):
@@ -106,7 +106,7 @@ def _cache() -> dict:
     return {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": url,
-        "KEY_PREFIX": "sahafa",
+        "KEY_PREFIX": f"sahafa-{name}" if name else "sahafa",
     }
 
 
@@ -189,7 +189,9 @@ MIDDLEWARE = [
     # Outside the page cache so that cached responses get the headers too.
     "sahafa.delivery.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "sahafa.delivery.middleware.PageCacheMiddleware",
+    # Cache-Control, ETag, Last-Modified and 304s; the page cache itself sits in front
+    # of Django (sahafa.delivery.wsgi_cache) and stores what these headers allow.
+    "sahafa.delivery.middleware.HttpCachingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -227,6 +229,9 @@ DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {
     "default": _cache(),
+    # The page cache's store (sahafa.delivery.page_store): its own alias so that an
+    # operator can size or place it apart from the rest.
+    "pages": _cache("pages"),
     # Wagtail writes each rendition it looks up into this cache; in-process keeps
     # that off the shared (file/Redis) cache on every uncached render.
     "renditions": {
@@ -344,6 +349,20 @@ LOGGING = {
 
 # Sahafa's own switches.
 SAHAFA_PAGE_CACHE_SECONDS = int(os.environ.get("SAHAFA_PAGE_CACHE_SECONDS", "300"))
+# An edge cache in front (Varnish with deploy/varnish/sahafa.vcl): where it takes
+# PURGE requests, e.g. http://127.0.0.1:6081. Purges go through Wagtail's frontend
+# cache module, so a CDN is one more WAGTAILFRONTENDCACHE entry.
+SAHAFA_EDGE_PURGE_URL = os.environ.get("SAHAFA_EDGE_PURGE_URL", "").strip()
+WAGTAILFRONTENDCACHE = {
+    "pages": {"BACKEND": "sahafa.delivery.purge.PageCacheBackend"},
+}
+if SAHAFA_EDGE_PURGE_URL and not SAHAFA_EDGE_PURGE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured("SAHAFA_EDGE_PURGE_URL must be an http:// or https:// URL")
+if SAHAFA_EDGE_PURGE_URL:
+    WAGTAILFRONTENDCACHE["edge"] = {
+        "BACKEND": "sahafa.delivery.purge.EdgeBackend",
+        "LOCATION": SAHAFA_EDGE_PURGE_URL,
+    }
 # How often the worker runs Wagtail's scheduled publishing (go-live and expiry times).
 SAHAFA_SCHEDULER_INTERVAL = float(os.environ.get("SAHAFA_SCHEDULER_INTERVAL", "10"))
 SAHAFA_SCHEDULER_LATE_SECONDS = float(os.environ.get("SAHAFA_SCHEDULER_LATE_SECONDS", "120"))

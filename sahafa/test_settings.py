@@ -17,6 +17,10 @@ if not os.environ.get("SAHAFA_CACHE_URL"):
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "sahafa-test",
         },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "sahafa-test-pages",
+        },
     }  # noqa: F405
 STORAGES = {
     "default": {"BACKEND": "sahafa.newsroom.security.storage.SafeNameFileSystemStorage"},

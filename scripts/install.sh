@@ -11,7 +11,7 @@ want_test=0
 
 packages=(python3-venv fonts-noto-core)
 if [ "$want_test" = 1 ]; then
-  packages+=(postgresql redis-server chromium wrk)
+  packages+=(postgresql redis-server chromium wrk varnish nginx)
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -96,3 +96,79 @@ def local_cache(settings):
     cache.clear()
     yield
     cache.clear()
+
+
+class WsgiReader:
+    """A reader's HTTP requests through the whole WSGI application — the page cache in
+    front of Django included, which Django's test client does not pass through."""
+
+    def __init__(self) -> None:
+        from sahafa.wsgi import application
+
+        self.application = application
+
+    def get(self, path: str, headers: dict[str, str] | None = None, method: str = "GET"):
+        import io
+        from urllib.parse import unquote, urlsplit
+
+        parts = urlsplit(path)
+        environ = {
+            "REQUEST_METHOD": method,
+            "PATH_INFO": unquote(parts.path).encode("utf-8").decode("latin-1"),
+            "QUERY_STRING": parts.query,
+            "SERVER_NAME": "testserver",
+            "SERVER_PORT": "80",
+            "HTTP_HOST": "testserver",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "wsgi.url_scheme": "http",
+            "wsgi.input": io.BytesIO(b""),
+            "wsgi.errors": io.StringIO(),
+            "wsgi.version": (1, 0),
+            "wsgi.multithread": False,
+            "wsgi.multiprocess": True,
+            "wsgi.run_once": False,
+        }
+        for name, value in (headers or {}).items():
+            environ["HTTP_" + name.upper().replace("-", "_")] = value
+        answer: dict = {}
+
+        def start_response(status, response_headers, exc_info=None):
+            answer["status"] = int(status.split()[0])
+            answer["headers"] = {k.lower(): v for k, v in response_headers}
+
+        chunks = self.application(environ, start_response)
+        try:
+            body = b"".join(chunks)
+        finally:
+            if hasattr(chunks, "close"):
+                chunks.close()
+        return WsgiAnswer(answer["status"], answer["headers"], body)
+
+
+class WsgiAnswer:
+    def __init__(self, status: int, headers: dict[str, str], body: bytes) -> None:
+        self.status_code, self.headers, self.content = status, headers, body
+
+    def __getitem__(self, name: str) -> str:
+        return self.headers[name.lower()]
+
+    def __contains__(self, name: str) -> bool:
+        return name.lower() in self.headers
+
+    def text(self) -> str:
+        return self.content.decode()
+
+
+@pytest.fixture
+def reader(db, settings):
+    """Requests through the page cache (emptied before and after the test)."""
+    from django.core.cache import caches
+
+    from sahafa.delivery import page_store
+
+    settings.SAHAFA_PAGE_CACHE_SECONDS = 300
+    page_store.reset()
+    caches["pages"].clear()
+    yield WsgiReader()
+    caches["pages"].clear()
+    page_store.reset()

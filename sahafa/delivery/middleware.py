@@ -1,72 +1,76 @@
-"""Page cache and security headers for the public site."""
+"""HTTP caching and security headers for the public site."""
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
-from django.core.cache import cache
-from django.http import HttpResponse
+from django.utils.cache import cc_delim_re, get_conditional_response, patch_cache_control
+from django.utils.http import http_date, parse_http_date_safe
 
-from . import page_cache
+from . import cache_policy
 
-# Paths never cached nor given the public CSP: the admin and its previews, the
-# ticker fragment (it has its own cache), and anything under the API's write side.
-UNCACHED_PREFIXES = ("/admin/", "/django-admin/", "/fragments/", "/static/", "/media/")
-CACHEABLE_TYPES = (
-    "text/html",
-    "application/rss+xml",
-    "application/atom+xml",
-    "application/xml",
-    "application/json",
-)
 SESSION_COOKIE = settings.SESSION_COOKIE_NAME
+# Uploaded files never change under their name (Wagtail gives a replaced file a new
+# one, renditions carry their filter in theirs): browsers and edges keep them a year.
+MEDIA_CACHE_CONTROL = "public, max-age=31536000, immutable"
 
 
-def is_cacheable_request(request) -> bool:
-    return (
-        request.method in ("GET", "HEAD")
-        and not request.path.startswith(UNCACHED_PREFIXES)
-        and SESSION_COOKIE not in request.COOKIES
-        and getattr(settings, "SAHAFA_PAGE_CACHE_SECONDS", 0) > 0
-    )
+class HttpCachingMiddleware:
+    """Cache headers on every public response: what shared caches (the page cache in
+    front of Django, an edge, a CDN) and browsers may keep, and the validators that
+    let them revalidate; a 304 to a conditional request that still matches.
 
-
-class PageCacheMiddleware:
-    """Serve anonymous readers' GETs from the cache; store fresh 200 responses."""
+    A reader with a session (an editor) and any response that sets a cookie get
+    ``private``: nobody else may be served what they see."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if not is_cacheable_request(request):
-            return self.get_response(request)
-        key = page_cache.page_key(
-            request.get_host(), request.get_full_path(), page_cache.generation()
-        )
-        hit = cache.get(key)
-        if hit is not None:
-            status, content_type, body = hit
-            response = HttpResponse(body, status=status, content_type=content_type)
-            response["X-Sahafa-Cache"] = "hit"
-            return response
         response = self.get_response(request)
-        if self.should_store(response):
-            cache.set(
-                key,
-                (response.status_code, response["Content-Type"], response.content),
-                page_cache.timeout(),
-            )
-            response["X-Sahafa-Cache"] = "miss"
-        return response
-
-    @staticmethod
-    def should_store(response) -> bool:
-        return (
-            response.status_code == 200
-            and not response.streaming
-            and not response.cookies
-            and response.get("Content-Type", "").startswith(CACHEABLE_TYPES)
-            and "private" not in response.get("Cache-Control", "")
-            and "no-store" not in response.get("Cache-Control", "")
+        path = request.path
+        if path.startswith("/media/") and response.status_code == 200:
+            response["Cache-Control"] = MEDIA_CACHE_CONTROL
+            return response
+        if (
+            request.method not in ("GET", "HEAD")
+            or path.startswith(cache_policy.NOT_STORED_PREFIXES)
+            or response.streaming
+            or "Cache-Control" in response
+        ):
+            return response
+        if SESSION_COOKIE in request.COOKIES or response.cookies:
+            patch_cache_control(response, private=True, no_cache=True)
+            return response
+        status = response.status_code
+        if status >= 500:
+            response["Cache-Control"] = "no-store"
+            return response
+        if status != 200:
+            # Redirects and not-found pages: a short shared lifetime takes floods of
+            # them off Django; a publish purges the address it makes live.
+            response["Cache-Control"] = "public, max-age=0, s-maxage=30"
+            return response
+        if not response.get("Content-Type", "").startswith(cache_policy.CACHEABLE_TYPES):
+            return response
+        response["Cache-Control"] = cache_policy.public_cache_control(path)
+        # An anonymous reader's page does not vary by cookie: a session gets ``private``
+        # above, so shared caches never hold a page an editor saw.
+        vary = [v for v in cc_delim_re.split(response.get("Vary", "")) if v and v != "Cookie"]
+        if vary:
+            response["Vary"] = ", ".join(vary)
+        elif "Vary" in response:
+            del response["Vary"]
+        digest = hashlib.blake2b(response.content, digest_size=12).hexdigest()
+        response["ETag"] = f'"{digest}"'
+        if "Last-Modified" not in response:
+            response["Last-Modified"] = http_date()
+        return get_conditional_response(
+            request,
+            etag=response["ETag"],
+            last_modified=parse_http_date_safe(response["Last-Modified"]),
+            response=response,
         )
 
 

@@ -52,6 +52,4 @@ def share_redirect(request, pk: int):
 def ticker_fragment(request):
     outlet = OutletSettings.load(request_or_site=request)
     lines = ticker_lines(outlet.ticker_headline_count)
-    response = JsonResponse({"items": [asdict(line) for line in lines]})
-    response["Cache-Control"] = "public, max-age=2"
-    return response
+    return JsonResponse({"items": [asdict(line) for line in lines]})

@@ -3,8 +3,9 @@
 It runs after the change has committed (on the worker; inline with the immediate
 backend of the tests), reads the current state from the database and brings the
 derived data up to it in a fixed order — search index, related topics, then one
-purge of what readers are served — so a page re-rendered after the purge already
-shows the new related lists. It is safe to run twice: every step reads the current
+purge of the addresses that show the change (this node's page cache and the edge,
+through Wagtail's frontend cache module), then those pages rendered again — so a
+page re-rendered after the purge already shows the new related lists. It is safe to run twice: every step reads the current
 state and writes it whole.
 """
 
@@ -25,8 +26,10 @@ RELATED_NAMES = frozenset({"news.newstag"})
 
 @task()
 def follow_change(article_ids: list[int], kind: str, source: str = "") -> dict[str, int]:
-    """Search → related → purge, for one ``content_changed`` event."""
-    from sahafa.delivery import page_cache
+    """Search → related → purge (→ warm), for one ``content_changed`` event."""
+    from django.db import transaction
+
+    from sahafa.delivery import purge
     from sahafa.news.context_processors import forget_nav
     from sahafa.news.ticker import forget_ticker
     from sahafa.related import store as related
@@ -34,16 +37,27 @@ def follow_change(article_ids: list[int], kind: str, source: str = "") -> dict[s
 
     change = ChangeKind(kind)
     done = {"indexed": 0, "removed": 0, "related_lists": 0, "purged": 0}
+    relisted: set[int] = set()
     if article_ids and change in (ChangeKind.ARTICLE, ChangeKind.METADATA):
         done["indexed"], done["removed"] = index_articles(article_ids)
         if change is ChangeKind.ARTICLE or source in RELATED_NAMES:
-            done["related_lists"] = len(related.update(article_ids))
+            relisted = related.update(article_ids)
+            done["related_lists"] = len(relisted)
     # The ticker shows the latest headlines, the menu the sections: both follow any
     # change. A ticker item alone changes only the ticker fragment, not the pages.
     forget_ticker()
+    if change is ChangeKind.TICKER:
+        paths: set[str] | None = {purge.TICKER_PATH}
+    elif change in (ChangeKind.ARTICLE, ChangeKind.METADATA):
+        paths = purge.article_paths(article_ids, relisted)
+    else:
+        # The outlet's name, the menu or a section's page: on every page.
+        paths = None
     if change is not ChangeKind.TICKER:
         forget_nav()
-        page_cache.purge()
-        done["purged"] = 1
+    done["purged"] = purge.purge(paths)
+    # Readers' next pages rendered now, from committed state (with the immediate
+    # backend of the tests the task runs inside the writing transaction).
+    transaction.on_commit(lambda: purge.warm(paths))
     logger.info("followed %s change of %d articles: %s", change, len(article_ids), done)
     return done

@@ -17,16 +17,17 @@ from .conftest import article_data, client_for
 @pytest.fixture
 def counted(monkeypatch):
     """Counts of tasks enqueued, page-cache purges and signal handler calls."""
-    from sahafa.delivery import page_cache
+    from sahafa.delivery import purge as purging
 
     counts: Counter = Counter()
-    real_purge = page_cache.purge
+    real_purge = purging.purge
 
-    def purge():
+    def purge(paths):
         counts["purges"] += 1
-        real_purge()
+        counts["purged_paths"] += len(paths) if paths is not None else 10**6
+        return real_purge(paths)
 
-    monkeypatch.setattr(page_cache, "purge", purge)
+    monkeypatch.setattr(purging, "purge", purge)
 
     def on_enqueued(sender, task_result, **kwargs):
         counts["tasks"] += 1
@@ -84,4 +85,5 @@ def test_a_ticker_item_purges_no_page(newsroom, counted):
 
     TickerItem.objects.create(text="عاجل: اجتماع طارئ لمجلس الوزراء")
     assert counted["task:follow_change"] == 1
-    assert counted["purges"] == 0
+    # One purge, of the ticker fragment alone: every page stays cached.
+    assert counted["purges"] == 1 and counted["purged_paths"] == 1

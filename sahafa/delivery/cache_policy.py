@@ -1,0 +1,74 @@
+"""What readers' caches may keep, for how long, and under which key.
+
+One place for the rules that the Django side (headers), the page cache in front of
+Django and the shipped edge configuration (``deploy/varnish/sahafa.vcl``) all follow.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, urlencode
+
+from django.conf import settings
+
+# Never cached by anyone: the newsroom, uploads' own handling, the static files
+# (WhiteNoise gives those their own immutable headers).
+PRIVATE_PREFIXES = ("/admin/", "/django-admin/", "/documents/")
+NOT_STORED_PREFIXES = (*PRIVATE_PREFIXES, "/static/", "/media/")
+# Search pages are public and cacheable at the edge for a short while, but the page
+# cache does not keep them: every distinct query would be an entry.
+PASSED_PREFIXES = ("/search/",)
+
+CACHEABLE_TYPES = (
+    "text/html",
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/xml",
+    "application/json",
+    "text/plain",
+)
+
+# The query parameters that change a page; any other (utm_source, fbclid, a random
+# cache-buster) is left out of the key, so a flood of them creates no entries.
+KEPT_PARAMS: dict[str, tuple[str, ...]] = {
+    "/api/v1/articles/": ("page", "section", "tag"),
+}
+DEFAULT_KEPT_PARAMS = ("page",)
+
+
+def kept_params(path: str) -> tuple[str, ...]:
+    return KEPT_PARAMS.get(path, DEFAULT_KEPT_PARAMS)
+
+
+def key_query(path: str, query_string: str) -> str:
+    """The query string as far as it changes the page at ``path``: kept parameters
+    only, first value of each, in a fixed order. A malformed query keeps nothing."""
+    if not query_string:
+        return ""
+    kept = kept_params(path)
+    values: dict[str, str] = {}
+    for name, value in parse_qsl(query_string, keep_blank_values=False):
+        if name in kept and name not in values:
+            values[name] = value
+    if values.get("page") == "1":
+        del values["page"]  # page 1 is the page itself
+    return urlencode(sorted(values.items()))
+
+
+def shared_seconds() -> int:
+    """How long a shared cache (the page cache, an edge, a CDN) keeps a page without
+    hearing of it: purges end it sooner; this bounds a missed purge."""
+    return settings.SAHAFA_PAGE_CACHE_SECONDS
+
+
+def public_cache_control(path: str) -> str:
+    """The Cache-Control of a public response at ``path``."""
+    if path == "/fragments/ticker.json":
+        # Purged on every change it shows; browsers revalidate each poll (a 304 from
+        # the cache in front); an expiring breaking item leaves within 10 s.
+        return "public, max-age=0, s-maxage=10, stale-while-revalidate=5, stale-if-error=600"
+    if path.startswith(PASSED_PREFIXES):
+        return "public, max-age=30, s-maxage=60, stale-while-revalidate=30, stale-if-error=3600"
+    return (
+        f"public, max-age=30, s-maxage={shared_seconds()}, "
+        "stale-while-revalidate=60, stale-if-error=86400"
+    )

@@ -1,0 +1,183 @@
+"""Where the page cache keeps finished responses, and how it forgets them.
+
+Two levels:
+
+- **the shared store**: Django's cache alias ``pages`` (a file cache on one machine,
+  Redis for several nodes), so every process — and, with Redis, every node — sees
+  the same entries and the same purges. Entries are keyed under a *version* of
+  their path: purging a path bumps its version, which forgets every query variant
+  of it (``?page=2`` included) without listing them; purging everything bumps a
+  global version.
+- **the process's own front** (one machine only): a bounded dict of the entries this
+  process has served, valid while the machine's *purge clock* — an 8-byte counter
+  in a memory-mapped file that every purge advances — stands where it stood when
+  the entry was taken. A hit then costs a dict lookup and one memory read, not a
+  file or network round trip. Any purge empties the whole front; the shared store
+  keeps its precise purges, so the refill is one shared read per page, not a render.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import mmap
+import os
+import struct
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import caches
+
+ALIAS = "pages"
+GLOBAL_VERSION_KEY = "sahafa:pages:all"
+FRONT_SIZE = 1024  # entries per process; a page is tens of KB in its three codings
+
+
+@dataclass(frozen=True, slots=True)
+class StoredPage:
+    """A response ready to send: headers per content coding, bodies stored once."""
+
+    status: str
+    headers: tuple[tuple[str, str], ...]  # everything but the per-coding headers
+    bodies: dict[str, bytes]  # "identity", "gzip", "br"
+    etag: str  # the identity body's strong validator, quoted
+    last_modified: str  # an HTTP date
+    last_modified_at: float
+    expires_at: float
+
+
+class PurgeClock:
+    """A counter every process of this machine can read in nanoseconds."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            if os.fstat(fd).st_size < 8:
+                os.ftruncate(fd, 8)
+            self._map = mmap.mmap(fd, 8)
+        finally:
+            os.close(fd)
+        self._path = path
+
+    def read(self) -> int:
+        return struct.unpack_from("=Q", self._map)[0]
+
+    def advance(self) -> None:
+        # Purges come from several processes (the worker, a command): serialise them.
+        with open(self._path, "r+b") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            struct.pack_into("=Q", self._map, 0, self.read() + 1)
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+class PageStore:
+    def __init__(self) -> None:
+        self.shared = caches[ALIAS]
+        self.clock = _clock()
+        self._front: OrderedDict[tuple[str, str, str], tuple[int, StoredPage]] = OrderedDict()
+
+    # -- reading ---------------------------------------------------------------
+
+    def get(self, host: str, path: str, query: str) -> tuple[StoredPage | None, str]:
+        """The stored page (or None) and the key a page rendered now must be stored
+        under — taken *before* rendering, so a page rendered across a purge is filed
+        under the old version, where nobody looks any more."""
+        now = time.time()
+        tick = self.clock.read() if self.clock else None
+        front_key = (host, path, query)
+        if tick is not None:
+            held = self._front.get(front_key)
+            if held is not None and held[0] == tick and held[1].expires_at > now:
+                return held[1], ""
+        key = self._entry_key(host, path, query)
+        page = self.shared.get(key)
+        if page is not None and page.expires_at <= now:
+            page = None
+        if page is not None and tick is not None:
+            self._remember(front_key, tick, page)
+        return page, key
+
+    def put(self, key: str, page: StoredPage) -> None:
+        timeout = max(1, int(page.expires_at - time.time()))
+        self.shared.set(key, page, timeout)
+
+    def _entry_key(self, host: str, path: str, query: str) -> str:
+        path_key = self._path_key(path)
+        versions = self.shared.get_many([GLOBAL_VERSION_KEY, path_key])
+        everything = versions.get(GLOBAL_VERSION_KEY)
+        if everything is None:
+            # Time-based start: a restarted cache never reuses an old version's keys.
+            everything = int(time.time() * 1000)
+            self.shared.add(GLOBAL_VERSION_KEY, everything, None)
+            everything = self.shared.get(GLOBAL_VERSION_KEY, everything)
+        return f"sahafa:page:{everything}.{versions.get(path_key, 0)}:{_digest(f'{host}|{path}?{query}')}"
+
+    @staticmethod
+    def _path_key(path: str) -> str:
+        return f"sahafa:pages:path:{_digest(path)}"
+
+    def _remember(self, key: tuple[str, str, str], tick: int, page: StoredPage) -> None:
+        front = self._front
+        front[key] = (tick, page)
+        front.move_to_end(key)
+        while len(front) > FRONT_SIZE:
+            front.popitem(last=False)
+
+    # -- forgetting --------------------------------------------------------------
+
+    def purge_paths(self, paths: set[str]) -> None:
+        """Forget these paths (every host, every query variant) on every process."""
+        for path in paths:
+            key = self._path_key(path)
+            try:
+                self.shared.incr(key)
+            except ValueError:
+                # No version yet: start past any that a lost entry could have had.
+                self.shared.set(key, int(time.time() * 1000), None)
+        self._tick()
+
+    def purge_all(self) -> None:
+        try:
+            self.shared.incr(GLOBAL_VERSION_KEY)
+        except ValueError:
+            self.shared.set(GLOBAL_VERSION_KEY, int(time.time() * 1000), None)
+        self._tick()
+
+    def _tick(self) -> None:
+        self._front.clear()
+        if self.clock:
+            self.clock.advance()
+
+
+def _clock() -> PurgeClock | None:
+    """The machine's purge clock, when the shared store is this machine's alone
+    (a file or in-process cache); with Redis another node's purge would not move it,
+    so every hit asks the shared store."""
+    backend = settings.CACHES[ALIAS]["BACKEND"]
+    if "redis" in backend.lower() or "memcached" in backend.lower():
+        return None
+    location = Path(settings.HOME) / "cache" / "purge-clock"
+    return PurgeClock(location)
+
+
+_store: PageStore | None = None
+
+
+def store() -> PageStore:
+    global _store
+    if _store is None:
+        _store = PageStore()
+    return _store
+
+
+def reset() -> None:
+    """Forget this process's handle (tests switch settings between cases)."""
+    global _store
+    _store = None
