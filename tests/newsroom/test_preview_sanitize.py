@@ -109,4 +109,3 @@ def test_previews_are_neither_cached_nor_indexed(preview):
     response = client.get(url)
     assert response["X-Robots-Tag"] == "noindex, nofollow"
     assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
-    assert "X-Sahafa-Cache" not in response
