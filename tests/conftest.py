@@ -136,12 +136,22 @@ class WsgiReader:
             answer["status"] = int(status.split()[0])
             answer["headers"] = {k.lower(): v for k, v in response_headers}
 
-        chunks = self.application(environ, start_response)
+        from django.core.signals import request_finished, request_started
+        from django.db import close_old_connections
+
+        # As Django's test client does: the test's transaction must outlive the request.
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
         try:
-            body = b"".join(chunks)
+            chunks = self.application(environ, start_response)
+            try:
+                body = b"".join(chunks)
+            finally:
+                if hasattr(chunks, "close"):
+                    chunks.close()
         finally:
-            if hasattr(chunks, "close"):
-                chunks.close()
+            request_started.connect(close_old_connections)
+            request_finished.connect(close_old_connections)
         return WsgiAnswer(answer["status"], answer["headers"], body)
 
 

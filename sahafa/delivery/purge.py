@@ -147,8 +147,14 @@ def purge(paths: set[str] | None) -> int:
 def warm(paths: set[str] | None) -> int:
     """Render again the purged pages readers ask for most, through the edge when one
     is configured (it then holds them too), else through this node's page cache."""
+    from django.db import connection
+
     from sahafa.wsgi import application
 
+    if connection.in_atomic_block:
+        # Still inside someone's transaction (the immediate task backend's caller):
+        # what a render saw now may never commit. The worker runs in autocommit.
+        return 0
     wanted = {"/", TICKER_PATH, *section_paths()}
     if paths is not None:
         wanted |= {p for p in paths if not p.startswith(("/feeds/", "/sitemap", "/api/"))}
