@@ -32,7 +32,7 @@ logger = logging.getLogger("sahafa.delivery")
 # More addresses than this in one change (a bulk import): purge everything instead.
 MAX_PRECISE_PATHS = 400
 # Rendered again after a purge, at most this many (home and sections first).
-MAX_WARMED_PATHS = 40
+MAX_WARMED_PATHS = 20
 TICKER_PATH = "/fragments/ticker.json"
 
 
