@@ -12,9 +12,12 @@ and publish-to-visible through the edge (an edit published by another process un
 the edge serves the new headline). Optionally (``--renders``) the uncached render
 figures of bench/page_render.py on the same site.
 
-Prints one JSON line: requests/s, p50/p99 latency, the ratios to nginx.
+Each measurement alternates with its nginx baseline for ``--rounds`` rounds; the
+ratio is the median of the per-round ratios (the machine's load drifts between runs).
+Prints one JSON line: requests/s, p50/p99 latency (medians), the ratios to nginx.
 
-    python bench/http_speed.py [--home DIR] [--seconds 10] [--connections 32] [--renders]
+    python bench/http_speed.py [--home DIR] [--seconds 5] [--rounds 3] [--connections 32]
+                               [--renders]
 """
 
 from __future__ import annotations
@@ -64,6 +67,10 @@ def wrk(url: str, seconds: int, connections: int, headers: list[str] | None = No
         "p99_ms": pct("99"),
         "non_2xx": int(errors.group(1)) if errors else 0,
     }
+
+
+def median_run(runs: list[dict]) -> dict:
+    return {key: statistics.median(r[key] for r in runs) for key in runs[0]}
 
 
 def get(port: int, path: str, host: str, **headers: str) -> tuple[int, dict, bytes]:
@@ -180,7 +187,8 @@ def publish_to_visible(env: dict, edge_port: int, host: str, article_id: int, ro
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--home", help="an existing site's SAHAFA_HOME (default: a new demo)")
-    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=3, help="alternations per measurement")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--publish-rounds", type=int, default=5)
@@ -255,20 +263,25 @@ def main() -> None:
         gz = ["Accept-Encoding: gzip"]
         hosted = [f"Host: {host}"]
         run = lambda url, extra=(): wrk(url, args.seconds, args.connections, [*hosted, *extra])  # noqa: E731
-        results = {
-            "nginx_article": run(f"{ngx}/article.html"),
-            "serve_article": run(app + article),
-            "edge_article": run(edge + article),
-            "nginx_article_gzip": run(f"{ngx}/article.html", gz),
-            "serve_article_gzip": run(app + article, gz),
-            "edge_article_gzip": run(edge + article, gz),
-            "nginx_home": run(f"{ngx}/home.html"),
-            "serve_home": run(app + "/"),
-            "edge_home": run(edge + "/"),
-            "serve_ticker": run(app + "/fragments/ticker.json"),
-            "edge_ticker": run(edge + "/fragments/ticker.json"),
-            "serve_article_uncached": run(app + article, ["Cookie: sessionid=bench"]),
+        # Each measurement beside its baseline, alternating, several rounds: on a
+        # shared machine the load drifts between runs; the ratio is taken per round.
+        pairs = {
+            "serve_article": (f"{ngx}/article.html", app + article, []),
+            "edge_article": (f"{ngx}/article.html", edge + article, []),
+            "serve_article_gzip": (f"{ngx}/article.html", app + article, gz),
+            "edge_article_gzip": (f"{ngx}/article.html", edge + article, gz),
+            "serve_home": (f"{ngx}/home.html", app + "/", []),
+            "edge_home": (f"{ngx}/home.html", edge + "/", []),
+            "serve_ticker": (f"{ngx}/article.html", app + "/fragments/ticker.json", []),
+            "edge_ticker": (f"{ngx}/article.html", edge + "/fragments/ticker.json", []),
         }
+        results, ratios = {}, {}
+        for name, (baseline, target, extra) in pairs.items():
+            rounds = [(run(baseline, extra), run(target, extra)) for _ in range(args.rounds)]
+            results[name] = median_run([t for _, t in rounds])
+            results[f"{name}:nginx"] = median_run([b for b, _ in rounds])
+            ratios[name] = round(statistics.median(t["rps"] / b["rps"] for b, t in rounds), 3)
+        results["serve_article_uncached"] = run(app + article, ["Cookie: sessionid=bench"])
         visible = publish_to_visible(env, edge_port, host, article_id, args.publish_rounds)
     finally:
         for child in children:
@@ -279,9 +292,6 @@ def main() -> None:
                 child.kill()
         if not os.environ.get("SAHAFA_BENCH_KEEP"):
             shutil.rmtree(work, ignore_errors=True)
-
-    def ratio(name: str, base: str) -> float:
-        return round(results[name]["rps"] / results[base]["rps"], 3)
 
     renders = None
     if args.renders:
@@ -298,16 +308,8 @@ def main() -> None:
                 "connections": args.connections,
                 "seconds": args.seconds,
                 "results": results,
-                "ratio_to_nginx": {
-                    "serve_article": ratio("serve_article", "nginx_article"),
-                    "edge_article": ratio("edge_article", "nginx_article"),
-                    "serve_article_gzip": ratio("serve_article_gzip", "nginx_article_gzip"),
-                    "edge_article_gzip": ratio("edge_article_gzip", "nginx_article_gzip"),
-                    "serve_home": ratio("serve_home", "nginx_home"),
-                    "edge_home": ratio("edge_home", "nginx_home"),
-                    "serve_ticker": ratio("serve_ticker", "nginx_article"),
-                    "edge_ticker": ratio("edge_ticker", "nginx_article"),
-                },
+                "rounds": args.rounds,
+                "ratio_to_nginx": ratios,
                 "publish_to_visible_through_edge": visible,
                 "uncached_renders": renders,
             },

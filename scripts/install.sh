@@ -30,6 +30,14 @@ fi
 .venv/bin/pip install -q --disable-pip-version-check --upgrade pip >/dev/null
 if [ "$want_test" = 1 ]; then
   .venv/bin/pip install -q --disable-pip-version-check -e ".[test]"
+  # Lighthouse and axe-core for tests/browser/test_frontend_quality.py, pinned exactly,
+  # with the machine's Node.js (Lighthouse 13 needs a newer one); they drive Debian's
+  # Chromium and download no browser. Skipped when those versions are in place.
+  if ! node -e 'const v = (p) => require("./.tools/node_modules/" + p + "/package.json").version;
+      process.exit(v("lighthouse") === "12.2.3" && v("axe-core") === "4.14.1" ? 0 : 1)' 2>/dev/null; then
+    npm install --prefix .tools --no-audit --no-fund --loglevel=error --save-exact \
+      lighthouse@12.2.3 axe-core@4.14.1 >/dev/null
+  fi
 else
   .venv/bin/pip install -q --disable-pip-version-check -e .
 fi

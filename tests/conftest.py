@@ -182,3 +182,13 @@ def reader(db, settings):
     yield WsgiReader()
     caches["pages"].clear()
     page_store.reset()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rendition_cache():
+    """Wagtail remembers renditions in an in-process cache; each test's database is
+    rolled back (ids reused), so a remembered rendition must not outlive its test."""
+    from django.core.cache import caches
+
+    caches["renditions"].clear()
+    yield

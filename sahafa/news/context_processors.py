@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.cache import cache
 
-from .models import OutletSettings, SectionPage
+from .models import HOME_BLOCKS_CACHE_KEY, OutletSettings, SectionPage
 
 NAV_CACHE_KEY = "sahafa:nav:v1"
 
@@ -14,13 +14,12 @@ def outlet(request) -> dict:
         return {}
     nav = cache.get(NAV_CACHE_KEY)
     if nav is None:
-        nav = [
-            {"title": s.title, "url": s.url}
-            for s in SectionPage.objects.live().order_by("path").only("title", "url_path")
-        ]
+        nav = [{"title": s.title, "url": s.url} for s in SectionPage.live_sections()]
         cache.set(NAV_CACHE_KEY, nav, 300)
     return {"outlet": OutletSettings.load(request_or_site=request), "nav_sections": nav}
 
 
 def forget_nav(**kwargs) -> None:
-    cache.delete(NAV_CACHE_KEY)
+    """Forget the menu, and the home page's section blocks kept beside it: called
+    after every change a reader could see (``sahafa.publishing``)."""
+    cache.delete_many([NAV_CACHE_KEY, HOME_BLOCKS_CACHE_KEY])

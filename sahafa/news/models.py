@@ -3,10 +3,12 @@ tags, the masthead (outlet settings) and the ticker."""
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -25,16 +27,20 @@ from wagtail.admin.panels import (
 )
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PageViewRestriction
 from wagtail.search import index
 
 from sahafa.arabic import normalize, reading_time, slugify, unique_slug
 
 from .blocks import ArticleBodyBlock
 from .forms import ArticlePageForm, SanitisedPageForm
-from .querysets import ArticlePageManager
+from .querysets import ArticlePageManager, prefetch_card_images, renditions_prefetch
 
 SECTION_PAGE_SIZE = 20
+# The home page's section blocks (article ids), kept like the menu until content
+# changes (``sahafa.news.context_processors.forget_nav``).
+HOME_BLOCKS_CACHE_KEY = "sahafa:home-blocks:v1"
+HOME_BLOCKS_CACHE_SECONDS = 300
 
 
 @register_setting(icon="site")
@@ -120,6 +126,9 @@ class OutletSettings(BaseGenericSetting):
             heading=_("الأعراف المحلية"),
         ),
     ]
+
+    # Read on every page (the masthead shows the logo): one query with the logo.
+    select_related = ["logo"]
 
     class Meta:
         verbose_name = _("إعدادات المنبر")
@@ -216,7 +225,24 @@ class ArticlePageTagRelationship(ItemBase):
     )
 
 
-class HomePage(Page):
+class ReaderPageMixin:
+    """What the outlet's page types share on a reader's request."""
+
+    def get_view_restrictions(self):
+        """Wagtail's rule in one query instead of two: the restrictions of this page
+        and of its ancestors, an alias standing for the page it is an alias of.
+
+        The ancestors' paths are prefixes of this page's own, so they need no query of
+        their own; Wagtail checks this on every page it serves.
+        """
+        paths = [self.path[: depth * self.steplen] for depth in range(1, self.depth + 1)]
+        chain = Page.objects.filter(path__in=paths).annotate(
+            source_id=Coalesce("alias_of_id", "id")
+        )
+        return PageViewRestriction.objects.filter(page_id__in=chain.values("source_id"))
+
+
+class HomePage(ReaderPageMixin, Page):
     """The front page: editor-chosen top stories, then a block per section."""
 
     max_count = 1
@@ -235,32 +261,99 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("الصفحة الرئيسية")
 
+    def route(self, request, path_components):
+        """Find a section, or an article in its section, in one query.
+
+        Wagtail walks down the tree with two queries a level (the child, then its
+        specific row), four for an article. Sections and articles are the only pages
+        under the home page and neither routes further, so they are looked up here
+        directly — an article with what its page shows (``for_article_page``) — and
+        are served exactly as Wagtail would serve them. Any other path, or a page that
+        is not where its section says, is left to Wagtail's own walk.
+        """
+        if len(path_components) == 1:
+            # [:1], not first(): a slug is unique among siblings, and the ORDER BY that
+            # first() adds costs Django more to compile than the query costs to run.
+            found = SectionPage.objects.child_of(self).filter(slug=path_components[0])[:1]
+            section = next(iter(found), None)
+            if section is not None:
+                section._cached_parent_obj = self
+                return section.route(request, [])
+        elif len(path_components) == 2:
+            section_slug, article_slug = path_components
+            found = ArticlePage.objects.filter(
+                path__startswith=self.path,
+                depth=self.depth + 2,
+                slug=article_slug,
+                section__slug=section_slug,
+            ).for_article_page()[:1]
+            article = next(iter(found), None)
+            # The section field follows the tree (set on creation, updated on a move);
+            # should it ever disagree, the tree wins.
+            if article is not None and article.path[: -self.steplen] == article.section.path:
+                article.section._cached_parent_obj = self
+                article._cached_parent_obj = article.section
+                return article.route(request, [])
+        return super().route(request, path_components)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        published = ArticlePage.objects.published().for_listing()
-        chosen = [
-            f.article
-            for f in self.features.select_related("article").all()
-            if f.article_id and f.article.live
-        ]
-        chosen_ids = {a.pk for a in chosen}
-        top = list(published.filter(pk__in=chosen_ids)) if chosen_ids else []
-        top.sort(key=lambda a: [c.pk for c in chosen].index(a.pk))
-        needed = max(self.top_story_count - len(top), 0)
-        if needed:
-            top += list(published.exclude(pk__in=chosen_ids).newest_first()[:needed])
-        shown = {a.pk for a in top}
-        blocks = []
-        for section in SectionPage.objects.live().child_of(self).order_by("path"):
-            articles = list(
-                published.in_section(section)
-                .exclude(pk__in=shown)
-                .newest_first()[: self.section_story_count]
-            )
-            if articles:
-                blocks.append((section, articles))
+        top = self.top_stories()
+        blocks = self.section_blocks(shown={a.pk for a in top})
+        prefetch_card_images([*top, *(a for _section, articles in blocks for a in articles)])
         context.update(top_stories=top, section_blocks=blocks)
         return context
+
+    def top_stories(self) -> list[ArticlePage]:
+        """The editors' chosen live stories, in their order, then the newest others up
+        to ``top_story_count`` — read in one query (two with the choice itself)."""
+        chosen = list(
+            dict.fromkeys(self.features.order_by("sort_order").values_list("article_id", flat=True))
+        )
+        published = ArticlePage.objects.published()
+        # The newest articles, chosen or not, as many as could be needed should no
+        # chosen story be live (the chosen are dropped below): read straight off the
+        # date index, where excluding them in SQL would make SQLite sort them all.
+        newest = published.newest_first().values("pk")[: self.top_story_count + len(chosen)]
+        candidates = published.filter(Q(pk__in=chosen) | Q(pk__in=newest)).for_cards(images=False)
+        by_id = {a.pk: a for a in candidates.newest_first()}
+        top = [by_id.pop(pk) for pk in chosen if pk in by_id]
+        needed = max(self.top_story_count - len(top), 0)
+        return top + list(by_id.values())[:needed]
+
+    def section_blocks(self, shown: set[int]) -> list[tuple[SectionPage, list[ArticlePage]]]:
+        """A block per live section: its ``section_story_count`` newest articles not
+        among the top stories (``shown``).
+
+        Which articles those are is kept in the cache (``HOME_BLOCKS_CACHE_KEY``) until
+        content changes, like the menu, and forgotten with it: finding them sorts every
+        section's articles by date, the one part of the page whose cost grows with the
+        archive. The articles themselves are read each time through ``published()``,
+        so one unpublished since is never shown (its block is one shorter until then).
+        """
+        # The live sections under this page (child_of), picked here from all live
+        # sections, a handful: asked by path in SQL, SQLite scans every page.
+        sections = [
+            s
+            for s in SectionPage.live_sections()
+            if s.depth == self.depth + 1 and s.path.startswith(self.path)
+        ]
+        count = self.section_story_count
+        # What the answer depends on: another top story or section asks anew.
+        variant = (self.pk, count, tuple(s.pk for s in sections), tuple(sorted(shown)))
+        cached = cache.get(HOME_BLOCKS_CACHE_KEY)
+        if cached is not None and cached[0] == variant:
+            ids = cached[1]
+        else:
+            published = ArticlePage.objects.published()
+            ids = published.newest_ids_per_section(sections, count, exclude_ids=shown)
+            cache.set(HOME_BLOCKS_CACHE_KEY, (variant, ids), HOME_BLOCKS_CACHE_SECONDS)
+        block_of = {pk: section_id for section_id, pks in ids.items() for pk in pks}
+        articles: dict[int, list[ArticlePage]] = {}
+        chosen = ArticlePage.objects.published().filter(pk__in=block_of).for_cards(images=False)
+        for article in chosen.newest_first():
+            articles.setdefault(block_of[article.pk], []).append(article)
+        return [(s, articles[s.pk]) for s in sections if articles.get(s.pk)]
 
 
 class HomePageFeature(Orderable):
@@ -271,7 +364,7 @@ class HomePageFeature(Orderable):
     panels = [FieldPanel("article")]
 
 
-class SectionPage(Page):
+class SectionPage(ReaderPageMixin, Page):
     """A section (سياسة، اقتصاد، رياضة…) whose children are its articles."""
 
     parent_page_types = ["news.HomePage"]
@@ -286,16 +379,46 @@ class SectionPage(Page):
         verbose_name = _("قسم")
         verbose_name_plural = _("الأقسام")
 
+    @classmethod
+    def live_sections(cls) -> list[SectionPage]:
+        """Every live section, in the tree's order (the menu's).
+
+        Asked as "pages whose id is a section's": given only the join, SQLite walks
+        every page of the tree (an archive's worth) to find the few sections.
+        """
+        sections = cls.objects.live().filter(pk__in=cls.objects.values("pk"))
+        return list(sections.order_by("path"))
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        articles = ArticlePage.objects.published().in_section(self).newest_first().for_listing()
+        articles = ArticlePage.objects.published().in_section(self).newest_first().for_cards()
         context["page_obj"] = paginate(articles, request.GET.get("page"), SECTION_PAGE_SIZE)
         return context
 
 
+class ListingPaginator(Paginator):
+    """Django's paginator, reading a page of a queryset in two steps in one query:
+    the page's ids, sorted and cut on their own, then those rows whole.
+
+    Sorting a section's or an author's thousands of articles to find twenty costs
+    the database in proportion to what it carries along: the ids alone, not each
+    card's joined page, section and image, halve it on a 30,000-article archive.
+    """
+
+    def page(self, number):
+        # Django's Paginator.page, but for the slice.
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        rows = self.object_list
+        return self._get_page(rows.filter(pk__in=rows.values("pk")[bottom:top]), number, self)
+
+
 def paginate(queryset, number, per_page: int):
     """The requested page of a listing; an out-of-range or malformed number is a 404."""
-    paginator = Paginator(queryset, per_page)
+    paginator = ListingPaginator(queryset, per_page)
     try:
         return paginator.page(number or 1)
     except (EmptyPage, PageNotAnInteger) as exc:
@@ -314,7 +437,7 @@ class EmbargoHeld(ValidationError):
         )
 
 
-class ArticlePage(Page):
+class ArticlePage(ReaderPageMixin, Page):
     """A news article: headline, kicker, standfirst, lead image, body blocks, bylines."""
 
     parent_page_types = ["news.SectionPage"]
@@ -448,6 +571,20 @@ class ArticlePage(Page):
                 raise EmbargoHeld(self.embargo_until)
         super().save(*args, **kwargs)
 
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # The renditions of every image the article shows of its own, its lead image
+        # and those in its body, in one query — not one per image whenever the
+        # renditions cache does not hold them (most articles of a large archive).
+        images = [self.lead_image] if self.lead_image_id else []
+        images += [
+            block.value["image"]
+            for block in self.body
+            if block.block_type == "image" and block.value.get("image") is not None
+        ]
+        prefetch_related_objects(images, renditions_prefetch())
+        return context
+
     @property
     def published_at(self):
         return self.first_published_at or self.latest_revision_created_at
@@ -495,10 +632,16 @@ class ArticlePage(Page):
             else None,
             "author": [{"@type": "Person", "name": a.name} for a in self.authors.all()],
             "articleSection": self.section.title if self.section else None,
-            "keywords": [t.name for t in self.tags.all()],
+            "keywords": [t.name for t in self.tag_list],
             "description": self.standfirst[:300] or None,
         }
         return {k: v for k, v in data.items() if v not in (None, [], "")}
+
+    @cached_property
+    def tag_list(self) -> list[NewsTag]:
+        """The article's tags, read once for everything on its page that shows them
+        (the tag links and the JSON-LD keywords)."""
+        return list(self.tags.all())
 
     def share_url(self) -> str:
         return reverse("news:share", args=[self.pk])

@@ -51,11 +51,24 @@ def related_articles(article: ArticlePage, limit: int = 6) -> list[ArticlePage]:
     """The related-topics list shown under ``article``: pins, then ranked articles."""
     from .models import ArticlePage
 
-    excluded = set(article.related_exclusions.values_list("target_id", flat=True))
-    pin_ids = [
-        pk for pk in article.related_pins.values_list("target_id", flat=True) if pk not in excluded
-    ]
-    pinned = {a.pk: a for a in ArticlePage.objects.published().filter(pk__in=pin_ids).for_listing()}
+    # The article page's own query says whether editors pinned or excluded anything
+    # (ArticlePageQuerySet.for_article_page); most articles have neither, and then
+    # neither list is read. Without that answer (a preview, the API), both are read.
+    excluded: set[int] = set()
+    if getattr(article, "has_related_exclusions", True):
+        excluded = set(article.related_exclusions.values_list("target_id", flat=True))
+    pin_ids: list[int] = []
+    if getattr(article, "has_related_pins", True):
+        pin_ids = [
+            pk
+            for pk in article.related_pins.values_list("target_id", flat=True)
+            if pk not in excluded
+        ]
+    pinned = {}
+    if pin_ids:
+        pinned = {
+            a.pk: a for a in ArticlePage.objects.published().filter(pk__in=pin_ids).for_listing()
+        }
     result = [pinned[pk] for pk in pin_ids if pk in pinned][:limit]
     if len(result) < limit:
         skip = excluded | {a.pk for a in result} | {article.pk}

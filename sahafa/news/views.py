@@ -16,8 +16,8 @@ from .ticker import ticker_lines
 
 @require_safe
 def author_page(request, slug: str):
-    author = get_object_or_404(Author, slug=slug)
-    articles = ArticlePage.objects.published().by_author(author).newest_first().for_listing()
+    author = get_object_or_404(Author.objects.select_related("photo"), slug=slug)
+    articles = ArticlePage.objects.published().by_author(author).newest_first().for_cards()
     return TemplateResponse(
         request,
         "news/author_page.html",
@@ -31,7 +31,7 @@ def author_page(request, slug: str):
 @require_safe
 def tag_page(request, slug: str):
     tag = get_object_or_404(NewsTag, slug=slug)
-    articles = ArticlePage.objects.published().tagged(tag).newest_first().for_listing()
+    articles = ArticlePage.objects.published().tagged(tag).newest_first().for_cards()
     return TemplateResponse(
         request,
         "news/tag_page.html",

@@ -10,8 +10,10 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -123,3 +125,54 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=False)
     return path
+
+
+# The reader's pages, found as a reader finds them, for the front-end tests
+# (test_screen.py, test_frontend_quality.py); search for a word the demo's stories use.
+SEARCH_PATH = "/search/?q=" + quote("المفاوضات")
+MISSING_PATH = "/" + quote("لا-توجد-صفحة") + "/"
+
+
+@pytest.fixture(scope="session")
+def reader_paths(browser, demo_server) -> dict[str, str]:
+    """{kind: path} for home, a section, an article, a tag, an author, search, 404.
+
+    The article is the home page's first top story that has a lead image (the editor
+    test may have put an image-less one first); its first tag and author follow.
+    """
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(demo_server + "/", timeout=120_000)
+    section = page.locator(".sections-nav a").nth(1).get_attribute("href")
+    article = page.locator(".top-stories .card:has(.card-image) .card-title a").first.get_attribute(
+        "href"
+    )
+    page.goto(demo_server + article)
+    tag = page.locator(".tags a").first.get_attribute("href")
+    author = page.locator(".byline a[rel=author]").first.get_attribute("href")
+    context.close()
+    return {
+        "home": "/",
+        "section": section,
+        "article": article,
+        "tag": tag,
+        "author": author,
+        "search": SEARCH_PATH,
+        "404": MISSING_PATH,
+    }
+
+
+@pytest.fixture(scope="session")
+def warm_site(demo_server, reader_paths) -> dict[str, str]:
+    """The same paths, each requested until it is served from the page cache, so that
+    what the tests time is a reader's page, not the first render making renditions."""
+    for path in reader_paths.values():
+        for _ in range(2):
+            try:
+                with urllib.request.urlopen(demo_server + path, timeout=120):  # noqa: S310 - loopback
+                    pass
+            except urllib.error.HTTPError as error:
+                if error.code != 404:
+                    raise
+    return reader_paths

@@ -188,3 +188,21 @@ def test_after_a_purge_the_worker_renders_the_main_pages_again(reader, outlet, h
     host = {"Host": "localhost:8000"}
     for path in ["/", "/fragments/ticker.json", politics.url]:
         assert reader.get(path, host)["X-Sahafa-Cache"] == "hit", path
+
+
+def test_a_publish_makes_the_article_image_renditions_before_any_reader(
+    client, outlet, home, make_article, settings
+):
+    from wagtail.images.models import Rendition
+
+    from tests.news.test_images import make_image
+
+    article = make_article("المصرف يعلن أرقامه", lead_image=make_image("واجهة المصرف"))
+    made = Rendition.objects.filter(image=article.lead_image).count()
+    assert made > 0, "the publish task made the renditions"
+    settings.SAHAFA_PAGE_CACHE_SECONDS = 0
+    for url in [article.url, "/", article.section.url]:
+        assert client.get(url).status_code == 200
+    assert Rendition.objects.filter(image=article.lead_image).count() == made, (
+        "a reader's request made a rendition"
+    )

@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 
 from django import template
+from django.forms.utils import flatatt
 from django.utils import timezone
-from django.utils.html import escape
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from wagtail.images.shortcuts import get_rendition_or_not_found
 
 from sahafa.arabic import format_date, relative_time, to_arabic_digits
 
+from ..images import OPEN_GRAPH_SPEC, picture_renditions
 from ..ticker import ticker_lines
 
 register = template.Library()
@@ -90,6 +93,78 @@ def digits(context, value) -> str:
     outlet_digits, _months, _hijri = _outlet_conventions(context)
     text = str(value)
     return to_arabic_digits(text) if outlet_digits == "arabic" else text
+
+
+@register.simple_tag
+def responsive_image(
+    image, role: str, alt: str = "", eager: bool = False, css_class: str = ""
+) -> SafeString:
+    """A ``<picture>`` of ``image`` as one of the roles of ``sahafa.news.images``.
+
+    ``{% responsive_image article.lead_image "card" %}``. An image is below the fold
+    unless said otherwise, so it loads lazily and decodes off the main thread.
+    ``eager=True`` is for the one image a reader sees first, the page's largest
+    paint: fetched at once at high priority (and named in the head by
+    ``preload_image`` so the fetch starts before the stylesheet is read).
+    """
+    if not image:
+        return mark_safe("")  # noqa: S308 - empty string
+    picture = picture_renditions(image, role)
+    sources = format_html_join(
+        "",
+        '<source type="{}" srcset="{}" sizes="{}">',
+        ((mime, srcset, picture.role.sizes) for mime, srcset in picture.sources),
+    )
+    fallback = picture.fallback
+    attrs: dict[str, object] = {
+        "src": fallback.url,
+        # The layout box is known before the file arrives: no shift when it does.
+        "width": fallback.width,
+        "height": fallback.height,
+        "alt": alt,
+    }
+    if css_class:
+        attrs["class"] = css_class
+    if eager:
+        attrs["fetchpriority"] = "high"
+    else:
+        attrs.update(loading="lazy", decoding="async")
+    return format_html("<picture>{}<img{}></picture>", sources, flatatt(attrs))
+
+
+@register.simple_tag
+def preload_image(image, role: str) -> SafeString:
+    """A ``<link rel=preload>`` for the eager image of a page, for the head.
+
+    It names the first format of the ``<picture>`` with its ``type``, so a browser
+    that cannot decode it skips the preload instead of fetching a file it won't use,
+    and the same srcset and sizes, so it fetches exactly the candidate the picture
+    will pick.
+    """
+    if not image:
+        return mark_safe("")  # noqa: S308 - empty string
+    picture = picture_renditions(image, role)
+    if not picture.sources:
+        return mark_safe("")  # noqa: S308 - empty string
+    mime, srcset = picture.sources[0]
+    return format_html(
+        '<link rel="preload" as="image" type="{}" imagesrcset="{}" imagesizes="{}"'
+        ' fetchpriority="high">',
+        mime,
+        srcset,
+        picture.role.sizes,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def open_graph_image(context, image) -> dict[str, object] | None:
+    """The link-preview image of an article: its absolute address and size."""
+    if not image:
+        return None
+    rendition = get_rendition_or_not_found(image, OPEN_GRAPH_SPEC)
+    request = context.get("request")
+    url = request.build_absolute_uri(rendition.url) if request else rendition.url
+    return {"url": url, "width": rendition.width, "height": rendition.height}
 
 
 @register.inclusion_tag("news/includes/ticker.html", takes_context=True)

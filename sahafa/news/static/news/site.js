@@ -30,6 +30,7 @@
     });
     var half = track.scrollWidth / 2;
     track.style.animationDuration = Math.max(20, Math.round(half / PIXELS_PER_SECOND)) + "s";
+    ticker.classList.add("is-looping");  // site.css moves the line only from now on
   }
   // The line as the server rendered it, in the fragment's terms, so an unchanged
   // refresh leaves the running animation alone.
@@ -42,7 +43,10 @@
     }).join("\n");
   }
   track.dataset.signature = domSignature();
-  loop();
+  // After the first frame: measuring the line at once would force the whole page's
+  // first layout (the costliest step of a phone's page load) inside this script;
+  // once the page is laid out, measuring re-lays the ticker alone.
+  requestAnimationFrame(function () { setTimeout(loop, 0); });
 
   function render(items) {
     var seen = {};
@@ -73,12 +77,37 @@
     if (announcer && fresh.length) announcer.textContent = "عاجل: " + fresh.join("، ");
   }
 
+  // The default cache mode revalidates with the fragment's ETag, so an unchanged
+  // line costs a 304 and no parsing.
   function refresh() {
     fetch(ticker.dataset.tickerUrl, { headers: { "Accept": "application/json" } })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (data) { if (data && data.items) render(data.items); })
       .catch(function () {});
   }
-  setTimeout(refresh, 2000);
-  setInterval(refresh, 8000);
+
+  // Poll only while the reader can see the page: a background tab asks nothing, and
+  // on coming back it asks at once (the line may be minutes old), then every 8 s.
+  var POLL_MS = 8000;
+  var FIRST_POLL_MS = 2000;  // the page itself may come from a cache a few seconds old
+  var timer = null;
+  function startPolling(delay) {
+    stopPolling();
+    timer = setTimeout(function tick() {
+      refresh();
+      timer = setTimeout(tick, POLL_MS);
+    }, delay);
+  }
+  function stopPolling() {
+    if (timer !== null) { clearTimeout(timer); timer = null; }
+  }
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") {
+      stopPolling();
+    } else {
+      refresh();
+      startPolling(POLL_MS);
+    }
+  });
+  if (document.visibilityState !== "hidden") startPolling(FIRST_POLL_MS);
 })();
