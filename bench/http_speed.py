@@ -4,7 +4,7 @@ Starts, on loopback: `sahafa serve` (granian, the page cache before Django, its
 worker) for a site (``--home``; by default a new demo site), Varnish with the
 shipped deploy/varnish/sahafa.vcl in front of it, and nginx serving the *same bytes*
 as static files (the article and home page as the app sends them, plain and gzip,
-with ``gzip_static``) — the baseline. Then wrk (Debian package) measures, for plain
+with ``gzip_static``; the ticker fragment too) — the baseline. Then wrk measures, for plain
 and gzip readers: the cached article from nginx, from `sahafa serve`, through the
 edge; the home page and the ticker fragment from `sahafa serve` and the edge; the
 article rendered by Django on every request (a session cookie bypasses the caches);
@@ -109,7 +109,7 @@ http {{
     sendfile on;
     tcp_nopush on;
     keepalive_requests 100000;
-    types {{ text/html html; }}
+    types {{ text/html html; application/json json; }}
     server {{
         listen 127.0.0.1:{port};
         root {root}/www;
@@ -247,10 +247,14 @@ def main() -> None:
         # nginx's workers run as an unprivileged user: let them read the bytes.
         work.chmod(0o755)
         www.chmod(0o755)
-        for name, path in (("article", article), ("home", "/")):
+        for name, path in (
+            ("article.html", article),
+            ("home.html", "/"),
+            ("ticker.json", "/fragments/ticker.json"),
+        ):
             plain = get(app_port, path, host)[2]
-            (www / f"{name}.html").write_bytes(plain)
-            (www / f"{name}.html.gz").write_bytes(gzip_module.compress(plain, 6, mtime=0))
+            (www / name).write_bytes(plain)
+            (www / f"{name}.gz").write_bytes(gzip_module.compress(plain, 6, mtime=0))
         for file in www.iterdir():
             file.chmod(0o644)
         children.append(start_nginx(work, nginx_port))
@@ -272,8 +276,8 @@ def main() -> None:
             "edge_article_gzip": (f"{ngx}/article.html", edge + article, gz),
             "serve_home": (f"{ngx}/home.html", app + "/", []),
             "edge_home": (f"{ngx}/home.html", edge + "/", []),
-            "serve_ticker": (f"{ngx}/article.html", app + "/fragments/ticker.json", []),
-            "edge_ticker": (f"{ngx}/article.html", edge + "/fragments/ticker.json", []),
+            "serve_ticker": (f"{ngx}/ticker.json", app + "/fragments/ticker.json", []),
+            "edge_ticker": (f"{ngx}/ticker.json", edge + "/fragments/ticker.json", []),
         }
         results, ratios = {}, {}
         for name, (baseline, target, extra) in pairs.items():

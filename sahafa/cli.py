@@ -83,9 +83,10 @@ def serve(port: int, workers: int, host: str, with_worker: bool = True) -> None:
         "SAHAFA_COLLECTSTATIC"
     ):
         call_command("collectstatic", interactive=False, verbosity=0)
-    from sahafa.delivery.page_store import store
+    from sahafa.delivery.purge import purge
 
-    store().purge_all()  # pages cached by a previous release may name old static files
+    # Pages cached by a previous release (here and at the edge) may name old static files.
+    purge(None)
     connections.close_all()
     server = [
         sys.executable,

@@ -108,8 +108,8 @@ class WsgiReader:
         self.application = application
 
     def get(self, path: str, headers: dict[str, str] | None = None, method: str = "GET"):
-        import io
         from urllib.parse import unquote, urlsplit
+        from wsgiref.util import setup_testing_defaults
 
         parts = urlsplit(path)
         environ = {
@@ -117,19 +117,11 @@ class WsgiReader:
             "PATH_INFO": unquote(parts.path).encode("utf-8").decode("latin-1"),
             "QUERY_STRING": parts.query,
             "SERVER_NAME": "testserver",
-            "SERVER_PORT": "80",
             "HTTP_HOST": "testserver",
-            "SERVER_PROTOCOL": "HTTP/1.1",
-            "wsgi.url_scheme": "http",
-            "wsgi.input": io.BytesIO(b""),
-            "wsgi.errors": io.StringIO(),
-            "wsgi.version": (1, 0),
-            "wsgi.multithread": False,
-            "wsgi.multiprocess": True,
-            "wsgi.run_once": False,
         }
         for name, value in (headers or {}).items():
             environ["HTTP_" + name.upper().replace("-", "_")] = value
+        setup_testing_defaults(environ)
         answer: dict = {}
 
         def start_response(status, response_headers, exc_info=None):

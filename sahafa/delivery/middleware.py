@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from django.conf import settings
-from django.utils.cache import cc_delim_re, get_conditional_response, patch_cache_control
+from django.utils.cache import (
+    cc_delim_re,
+    get_conditional_response,
+    patch_cache_control,
+    set_response_etag,
+)
 from django.utils.http import http_date, parse_http_date_safe
 
 from . import cache_policy
@@ -62,13 +65,12 @@ class HttpCachingMiddleware:
             response["Vary"] = ", ".join(vary)
         elif "Vary" in response:
             del response["Vary"]
-        digest = hashlib.blake2b(response.content, digest_size=12).hexdigest()
-        response["ETag"] = f'"{digest}"'
+        set_response_etag(response)  # strong: a hash of the body
         if "Last-Modified" not in response:
             response["Last-Modified"] = http_date()
         return get_conditional_response(
             request,
-            etag=response["ETag"],
+            etag=response.get("ETag"),
             last_modified=parse_http_date_safe(response["Last-Modified"]),
             response=response,
         )

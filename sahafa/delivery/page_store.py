@@ -44,8 +44,7 @@ class StoredPage:
     headers: tuple[tuple[str, str], ...]  # everything but the per-coding headers
     bodies: dict[str, bytes]  # "identity", "gzip", "br"
     etag: str  # the identity body's strong validator, quoted
-    last_modified: str  # an HTTP date
-    last_modified_at: float
+    last_modified_at: float  # the Last-Modified header (among ``headers``) as a timestamp
     expires_at: float
 
 
@@ -113,10 +112,8 @@ class PageStore:
         versions = self.shared.get_many([GLOBAL_VERSION_KEY, path_key])
         everything = versions.get(GLOBAL_VERSION_KEY)
         if everything is None:
-            # Time-based start: a restarted cache never reuses an old version's keys.
-            everything = int(time.time() * 1000)
-            self.shared.add(GLOBAL_VERSION_KEY, everything, None)
-            everything = self.shared.get(GLOBAL_VERSION_KEY, everything)
+            self.shared.add(GLOBAL_VERSION_KEY, _fresh_version(), None)
+            everything = self.shared.get(GLOBAL_VERSION_KEY)
         return f"sahafa:page:{everything}.{versions.get(path_key, 0)}:{_digest(f'{host}|{path}?{query}')}"
 
     @staticmethod
@@ -135,25 +132,29 @@ class PageStore:
     def purge_paths(self, paths: set[str]) -> None:
         """Forget these paths (every host, every query variant) on every process."""
         for path in paths:
-            key = self._path_key(path)
-            try:
-                self.shared.incr(key)
-            except ValueError:
-                # No version yet: start past any that a lost entry could have had.
-                self.shared.set(key, int(time.time() * 1000), None)
+            self._bump(self._path_key(path))
         self._tick()
 
     def purge_all(self) -> None:
-        try:
-            self.shared.incr(GLOBAL_VERSION_KEY)
-        except ValueError:
-            self.shared.set(GLOBAL_VERSION_KEY, int(time.time() * 1000), None)
+        self._bump(GLOBAL_VERSION_KEY)
         self._tick()
+
+    def _bump(self, key: str) -> None:
+        try:
+            self.shared.incr(key)
+        except ValueError:  # no version stored (never set, or evicted)
+            self.shared.set(key, _fresh_version(), None)
 
     def _tick(self) -> None:
         self._front.clear()
         if self.clock:
             self.clock.advance()
+
+
+def _fresh_version() -> int:
+    """A first version past any an evicted or pre-restart one could have had, so no
+    old entry's key is ever reused."""
+    return int(time.time() * 1000)
 
 
 def _clock() -> PurgeClock | None:

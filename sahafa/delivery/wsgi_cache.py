@@ -19,7 +19,7 @@ from __future__ import annotations
 import gzip
 import time
 from collections.abc import Callable, Iterable
-from email.utils import formatdate, parsedate_to_datetime
+from email.utils import parsedate_to_datetime
 
 import brotli
 from django.conf import settings
@@ -244,14 +244,12 @@ def stored_page(captured: _Captured) -> StoredPage | None:
         or not content_type.startswith(cache_policy.CACHEABLE_TYPES)
     ):
         return None
-    now = time.time()
     try:
-        modified_at = parsedate_to_datetime(last_modified).timestamp() if last_modified else now
+        # HttpCachingMiddleware sets both validators on whatever it lets be shared.
+        modified_at = parsedate_to_datetime(last_modified).timestamp()
     except (TypeError, ValueError):
-        modified_at = now
-    if not last_modified:
-        last_modified = formatdate(now, usegmt=True)
-        headers.append(("Last-Modified", last_modified))
+        return None
+    now = time.time()
     body = captured.body
     bodies = {"identity": body}
     if len(body) >= MIN_COMPRESSED_BYTES:
@@ -262,7 +260,6 @@ def stored_page(captured: _Captured) -> StoredPage | None:
         headers=tuple(headers),
         bodies=bodies,
         etag=etag,
-        last_modified=last_modified,
         last_modified_at=modified_at,
         expires_at=now + min(seconds, settings.SAHAFA_PAGE_CACHE_SECONDS),
     )
