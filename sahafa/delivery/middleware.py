@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import time
+
 from django.conf import settings
+from django.core.cache import cache
 from django.utils.cache import (
     cc_delim_re,
     get_conditional_response,
@@ -14,9 +17,18 @@ from django.utils.http import http_date, parse_http_date_safe
 from . import cache_policy
 
 SESSION_COOKIE = settings.SESSION_COOKIE_NAME
+FIRST_SEEN_SECONDS = 7 * 24 * 3600
 # Uploaded files never change under their name (Wagtail gives a replaced file a new
 # one, renditions carry their filter in theirs): browsers and edges keep them a year.
 MEDIA_CACHE_CONTROL = "public, max-age=31536000, immutable"
+
+
+def first_seen(etag: str) -> float:
+    """When this body was first served: its Last-Modified stays put across renders of
+    the same content (so If-Modified-Since revalidates) and moves when it changes."""
+    key = f"sahafa:first-seen:{etag}"
+    cache.add(key, time.time(), FIRST_SEEN_SECONDS)
+    return cache.get(key) or time.time()
 
 
 class HttpCachingMiddleware:
@@ -66,8 +78,8 @@ class HttpCachingMiddleware:
         elif "Vary" in response:
             del response["Vary"]
         set_response_etag(response)  # strong: a hash of the body
-        if "Last-Modified" not in response:
-            response["Last-Modified"] = http_date()
+        if "Last-Modified" not in response and "ETag" in response:
+            response["Last-Modified"] = http_date(first_seen(response["ETag"]))
         return get_conditional_response(
             request,
             etag=response.get("ETag"),

@@ -206,3 +206,15 @@ def test_a_publish_makes_the_article_image_renditions_before_any_reader(
     assert Rendition.objects.filter(image=article.lead_image).count() == made, (
         "a reader's request made a rendition"
     )
+
+
+def test_last_modified_stays_put_while_the_page_does_not_change(client, outlet, home, make_article):
+    import time
+
+    first = client.get("/")
+    time.sleep(1.1)  # a render a second later, same content
+    again = client.get("/", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert again.status_code == 304
+    make_article("خبر يغيّر الصفحة الرئيسية")
+    changed = client.get("/", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert changed.status_code == 200 and changed["Last-Modified"] != first["Last-Modified"]
