@@ -39,7 +39,19 @@ def env_flag(name: str, default: bool = False) -> bool:
 
 
 HOME = Path(os.environ.get("SAHAFA_HOME") or "var").resolve()
-HOME.mkdir(parents=True, exist_ok=True)
+# The home holds the database (sessions, password hashes, TOTP secrets), uploads,
+# caches and the secret key: nothing in it is for other local users. Whatever the
+# shell's umask, what Sahafa's processes create is for the owner and the group (a
+# web server in the group may serve media and static files), and the home itself is
+# closed to others, which also covers files an older install left readable.
+HOME_UMASK = 0o027
+os.umask(HOME_UMASK)
+HOME.mkdir(mode=0o750, parents=True, exist_ok=True)
+if HOME.stat().st_mode & 0o007:
+    try:
+        HOME.chmod(HOME.stat().st_mode & ~0o007)
+    except PermissionError:  # another user's folder: its owner chose its mode
+        pass
 
 
 def _secret_key() -> str:
@@ -263,6 +275,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = HOME / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = HOME / "media"
+# Django gives uploads 0644 whatever the umask: group only, like the rest of the home.
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 STORAGES = {
     # File names of uploads are sanitised (no bidi overrides, no inner extensions).
     "default": {"BACKEND": "sahafa.newsroom.security.storage.SafeNameFileSystemStorage"},

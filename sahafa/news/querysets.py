@@ -5,6 +5,9 @@ topics, the API — starts from ``ArticlePage.objects.published()``, so "a draft
 scheduled article is never shown" is enforced here and only here. There is one
 clock: ``live``. An embargo is a rule on Wagtail's go-live time
 (``ArticlePage.embargo_holds``), so an embargoed article is simply not live yet.
+Privacy is part of the rule: an article under a Wagtail view restriction (password,
+login or groups, on it or on its section) is refused at its URL by Wagtail, and so
+must not be seen through any other path either.
 
 The ``for_…`` methods say what each kind of page fetches with its articles, so that
 a page costs the same number of queries whatever the number of articles on it
@@ -17,8 +20,9 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
+from django.db.models.functions import Length, Substr
 from wagtail.images import get_image_model
-from wagtail.models import PageManager
+from wagtail.models import PageManager, PageViewRestriction
 from wagtail.query import PageQuerySet
 
 if TYPE_CHECKING:
@@ -70,10 +74,26 @@ CARD_FIELDS = (
 )
 
 
+def under_view_restriction() -> Exists:
+    """Whether a view restriction covers the outer page: one on the page itself or on
+    an ancestor (a restriction's page path is a prefix of the page's).
+
+    A correlated subquery, where Wagtail's ``PageQuerySet.public()`` first reads every
+    restriction to build its filter: that would cost every reader's list one query
+    more, for a table that is nearly always empty.
+    """
+    prefix = Substr(OuterRef("path"), 1, Length("page__path"))
+    return Exists(PageViewRestriction.objects.filter(page__path=prefix))
+
+
 class ArticlePageQuerySet(PageQuerySet):
     def published(self) -> ArticlePageQuerySet:
-        """The articles a reader may see: the live ones."""
-        return self.filter(live=True)
+        """The articles any reader may see: live, and under no view restriction."""
+        return self.filter(live=True).exclude(under_view_restriction())
+
+    def restricted(self) -> ArticlePageQuerySet:
+        """Articles under a view restriction (on them or on an ancestor)."""
+        return self.filter(under_view_restriction())
 
     def in_section(self, section) -> ArticlePageQuerySet:
         return self.filter(section=section)

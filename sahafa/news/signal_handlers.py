@@ -10,6 +10,7 @@ page cache — is one durable task that ``sahafa.publishing`` enqueues on hearin
 from __future__ import annotations
 
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from .models import ArticlePage, Author, NewsTag, OutletSettings, SectionPage, TickerItem
@@ -73,6 +74,20 @@ def on_article_removed(sender, instance, **kwargs):
     from wagtail.search import index
 
     index.remove_object(instance)
+
+
+def on_view_restriction_changed(sender, instance, **kwargs):
+    """A page made private or public again (Wagtail's privacy setting): its live
+    articles, and the articles under it, leave or rejoin every reader path."""
+    page = Page.objects.filter(pk=instance.page_id).first()
+    if page is None:  # deleted with its page: the page's own deletion is announced
+        return
+    ids = (
+        ArticlePage.objects.live().descendant_of(page, inclusive=True).values_list("pk", flat=True)
+    )
+    announce(list(ids), ChangeKind.ARTICLE)
+    if not issubclass(page.specific_class or Page, ArticlePage):
+        announce([], ChangeKind.PAGE)  # a section or home: its own listing changed too
 
 
 def on_ticker_changed(sender, instance, **kwargs):
@@ -150,6 +165,12 @@ def connect() -> None:
     post_delete.connect(
         on_article_removed, sender=ArticlePage, dispatch_uid="sahafa.news.admin_unindex"
     )
+    for signal in (post_save, post_delete):
+        signal.connect(
+            on_view_restriction_changed,
+            sender=PageViewRestriction,
+            dispatch_uid=f"sahafa.news.privacy.{signal is post_save}",
+        )
     post_save.connect(on_ticker_changed, sender=TickerItem, dispatch_uid="sahafa.news.ticker")
     post_delete.connect(on_ticker_changed, sender=TickerItem, dispatch_uid="sahafa.news.ticker.del")
     post_save.connect(
