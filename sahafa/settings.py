@@ -341,6 +341,9 @@ SAHAFA_LOGIN_MAX_FAILURES = int(os.environ.get("SAHAFA_LOGIN_MAX_FAILURES", "5")
 SAHAFA_LOGIN_LOCK_SECONDS = int(os.environ.get("SAHAFA_LOGIN_LOCK_SECONDS", "900"))
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = HTTPS
+# Reverse proxies / CDN nodes in front (comma-separated IPs or CIDR networks): the login
+# throttle believes their X-Forwarded-For about the client, and nobody else's.
+SAHAFA_TRUSTED_PROXIES = os.environ.get("SAHAFA_TRUSTED_PROXIES", "")
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"

@@ -18,7 +18,9 @@ from pathlib import Path
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template import engines
 from django.urls import path, reverse
@@ -30,6 +32,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 DEVICE_NAME = "sahafa-totp"
+# The session's own pending (unconfirmed) device: see ``_pending_device``.
+PENDING_SESSION_KEY = "sahafa_2fa_pending_device"
 # Permissions only the senior roles hold, for accounts outside the newsroom groups.
 SENIOR_PERMISSIONS = ("auth.change_user", "news.change_outletsettings")
 
@@ -107,24 +111,64 @@ def safe_next(request) -> str:
     return reverse("wagtailadmin_home")
 
 
+def _pending_device(request) -> TOTPDevice:
+    """This session's unconfirmed device, created (with a fresh secret) on first use.
+
+    The device is bound to the session that created it, never looked up by user: a
+    second session of the same account (someone else who knows the password) gets a
+    secret of its own and can neither read nor confirm this one.
+    """
+    pk = request.session.get(PENDING_SESSION_KEY)
+    device = None
+    if pk is not None:
+        device = TOTPDevice.objects.filter(pk=pk, user=request.user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=request.user, name=DEVICE_NAME, confirmed=False)
+        request.session[PENDING_SESSION_KEY] = device.pk
+    return device
+
+
+def _confirm(request, device: TOTPDevice) -> bool:
+    """Make ``device`` the user's authenticator and verify the session with it.
+
+    False (nothing changed) when an unverified session would confirm beside an
+    existing confirmed device, e.g. another session confirmed one meanwhile.
+    """
+    verified = request.user.is_verified()
+    with transaction.atomic():
+        # Serialise one user's confirmations, so that the check below holds.
+        get_user_model().objects.select_for_update().filter(pk=request.user.pk).exists()
+        others = TOTPDevice.objects.filter(user=request.user).exclude(pk=device.pk)
+        if not verified and others.filter(confirmed=True).exists():
+            return False
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        # Abandoned enrolments (other sessions' pending secrets) are never needed again.
+        others.filter(confirmed=False).delete()
+        # One confirmed device per user: a new phone replaces the old one, but only
+        # from a session verified with a code (checked above and in ``enrol``).
+        others.filter(confirmed=True).delete()
+    request.session.pop(PENDING_SESSION_KEY, None)
+    otp_login(request, device)
+    return True
+
+
 @login_required(login_url="wagtailadmin_login")
 def enrol(request):
-    """Show a new secret (text and QR code); a correct code confirms the device."""
-    device = TOTPDevice.objects.filter(user=request.user, name=DEVICE_NAME, confirmed=False).first()
-    if device is None:
-        if user_has_device(request.user, confirmed=True) and not request.user.is_verified():
-            return HttpResponseRedirect(reverse("sahafa_2fa_verify"))
-        device = TOTPDevice.objects.create(user=request.user, name=DEVICE_NAME, confirmed=False)
+    """Show a new secret (text and QR code); a correct code confirms the device.
+
+    Once a user has a confirmed device, only a session verified with its code may
+    enrol another: the password alone must not be enough to replace the phone.
+    """
+    code_page = f"{reverse('sahafa_2fa_verify')}?{urlencode({'next': request.path})}"
+    if user_has_device(request.user, confirmed=True) and not request.user.is_verified():
+        return HttpResponseRedirect(code_page)
+    device = _pending_device(request)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
-            # Keep one confirmed device per user: enrolling again replaces the old one.
-            TOTPDevice.objects.filter(user=request.user, confirmed=True).exclude(
-                pk=device.pk
-            ).delete()
-            otp_login(request, device)
+            if not _confirm(request, device):
+                return HttpResponseRedirect(code_page)
             return HttpResponseRedirect(reverse("wagtailadmin_home"))
         form.add_error("token", _("الرمز غير صحيح أو انتهت صلاحيته."))
     secret = base64.b32encode(device.bin_key).decode()
