@@ -21,6 +21,7 @@ Variables (all optional):
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -344,6 +345,17 @@ SESSION_COOKIE_SECURE = HTTPS
 # Reverse proxies / CDN nodes in front (comma-separated IPs or CIDR networks): the login
 # throttle believes their X-Forwarded-For about the client, and nobody else's.
 SAHAFA_TRUSTED_PROXIES = os.environ.get("SAHAFA_TRUSTED_PROXIES", "")
+for _proxy in filter(None, (p.strip() for p in SAHAFA_TRUSTED_PROXIES.split(","))):
+    # Refused at start-up, not at the first sign-in: a wrong entry would lock the
+    # newsroom out behind that proxy, or trust what should not be trusted.
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"SAHAFA_TRUSTED_PROXIES: {_proxy!r} is not an IP address or network"
+        ) from None
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"

@@ -35,3 +35,18 @@ def test_help_lists_the_commands():
     assert result.returncode == 0
     for verb in ("demo", "serve", "import", "search", "related", "manage"):
         assert f"sahafa {verb}" in result.stdout
+
+
+def test_a_wrong_trusted_proxy_stops_start_up(tmp_path):
+    env = {**os.environ, "SAHAFA_HOME": str(tmp_path), "SAHAFA_TRUSTED_PROXIES": "10.0.0.1, vpn"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "sahafa.cli", "manage", "check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "SAHAFA_TRUSTED_PROXIES" in result.stderr and "'vpn'" in result.stderr
+    assert "Traceback" not in result.stderr
