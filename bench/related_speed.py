@@ -1,4 +1,4 @@
-"""Speed of related topics: one newly published article in a site of 100,000, and rebuild rate.
+"""Speed of related topics: one new article, then a batch of them, in a site of 100,000; rebuild rate.
 
 A private site (temporary SAHAFA_HOME; a SQLite file, or with ``--backend postgres``
 a scratch PostgreSQL database) is migrated, then its related-topics tables are filled
@@ -15,6 +15,15 @@ background work of its publication is timed:
 - ``refresh_ms``: the whole task, ``store.refresh([pk])`` — the above plus
   re-ranking every list it enters or leaves.
 
+Batch (``--batch``, default 50, as the importer's ``BATCH_SIZE``): that many more real
+articles are created and followed as one import batch, ``store.refresh(ids)`` (the
+batch path) and, side by side from the same state (each run rolled back),
+``store.refresh_each(ids)`` (one article at a time, the reference), ``--repeat``
+times each, interleaved: ``batch_refresh_s`` / ``batch_each_s``, medians of CPU
+seconds. Whether a list is re-ranked depends on its weakest stored entry, so this
+needs the site's lists: ``--lists`` ranks every synthetic article in memory first (a
+few seconds per thousand articles; without it every match counts as entering).
+
 Baseline in the same run: the same article ranked by a full scan (cosine with every
 stored signature, as a plugin without an inverted index would), on a few articles.
 Rebuild rate: ``store.rebuild()`` over ``--pages`` real pages (analyse, rank in
@@ -23,6 +32,7 @@ memory, write every table), articles/s.
 Prints ONE JSON line.
 
     .venv/bin/python bench/related_speed.py [--backend sqlite|postgres] [--size 100000]
+    .venv/bin/python bench/related_speed.py --size 5000 --lists --new 5 --pages 100
 
 PostgreSQL: a scratch database is created (and dropped, also on error) through
 ``$SAHAFA_BENCH_POSTGRES_URL`` (default ``postgres://sahafa:sahafa@127.0.0.1:5432/sahafa``;
@@ -132,15 +142,16 @@ def synthetic(rows: list[dict], size: int, rng: random.Random):
         )
 
 
-def load_synthetic(index) -> None:
+def load_synthetic(index, with_lists: bool = False) -> None:
     from django.db import connection, transaction
 
     from sahafa.related import store
 
+    lists = {key: index.related(key) for key in index.profiles} if with_lists else None
     # The engine's tables carry no database foreign key to the article pages (their
     # rows are cleaned up by the publishing task), so synthetic ids need no page rows.
     with transaction.atomic():
-        store.write_index(index)
+        store.write_index(index, lists)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
 
@@ -169,6 +180,9 @@ def main() -> None:
     parser.add_argument("--new", type=int, default=40, help="newly published articles timed")
     parser.add_argument("--pages", type=int, default=600, help="real pages for the rebuild rate")
     parser.add_argument("--baseline", type=int, default=3, help="articles ranked by full scan")
+    parser.add_argument("--batch", type=int, default=50, help="articles in the timed batch")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each batch path")
+    parser.add_argument("--lists", action="store_true", help="store the synthetic lists too")
     args = parser.parse_args()
     path = corpus_path()
     if not path.exists():
@@ -185,7 +199,7 @@ def main() -> None:
 
 
 def measure(args: argparse.Namespace, path: Path) -> dict:
-    from django.db import connection
+    from django.db import connection, transaction
     from django.utils import timezone
 
     from sahafa.news.signals import content_changed
@@ -201,7 +215,7 @@ def measure(args: argparse.Namespace, path: Path) -> dict:
     index = MemoryIndex(profile(d) for d in synthetic(rows, args.size, rng))
     analyse_s = time.perf_counter() - t0
     t0 = time.perf_counter()
-    load_synthetic(index)
+    load_synthetic(index, args.lists)
     load_s = time.perf_counter() - t0
     del index
 
@@ -209,7 +223,7 @@ def measure(args: argparse.Namespace, path: Path) -> dict:
     content_changed.disconnect(dispatch_uid="sahafa.publishing.follow")
     ensure_home()
     section = ensure_section("العالم", "world")
-    fresh = rng.sample(rows, args.new + args.pages)
+    fresh = rng.sample(rows, args.new + args.pages + args.batch)
 
     def make(row):
         paras = [("paragraph", f"<p>{p}</p>") for p in row["body"].split("\n") if p.strip()]
@@ -228,6 +242,16 @@ def measure(args: argparse.Namespace, path: Path) -> dict:
         store.refresh([page.pk])
         whole.append((time.perf_counter() - t0) * 1000)
 
+    batch = [make(r).pk for r in fresh[args.new + args.pages :]]
+    timings: dict[str, list[float]] = {"refresh": [], "refresh_each": []}
+    for _ in range(args.repeat):
+        for name in timings:
+            with transaction.atomic():
+                t0 = time.process_time()
+                getattr(store, name)(batch)
+                timings[name].append(time.process_time() - t0)
+                transaction.set_rollback(True)  # the next run starts from the same state
+
     scans = []
     for page in new_pages[: args.baseline]:
         t0 = time.perf_counter()
@@ -240,7 +264,7 @@ def measure(args: argparse.Namespace, path: Path) -> dict:
     Posting.objects.filter(article_id__gte=OFFSET).delete()
     ArticleProfile.objects.filter(article_id__gte=OFFSET).delete()
     RelatedArticle.objects.all().delete()
-    for r in fresh[args.new :]:
+    for r in fresh[args.new : args.new + args.pages]:
         make(r)
     t0 = time.perf_counter()
     rebuilt = store.rebuild()
@@ -255,6 +279,13 @@ def measure(args: argparse.Namespace, path: Path) -> dict:
         "own_list_ms_p95": round(percentile(own, 0.95), 1),
         "refresh_ms_p50": round(statistics.median(whole), 1),
         "refresh_ms_p95": round(percentile(whole, 0.95), 1),
+        "batch_articles": len(batch),
+        "site_lists_stored": args.lists,
+        "batch_refresh_s": round(statistics.median(timings["refresh"]), 2),
+        "batch_each_s": round(statistics.median(timings["refresh_each"]), 2),
+        "batch_speedup": round(
+            statistics.median(timings["refresh_each"]) / statistics.median(timings["refresh"]), 1
+        ),
         "baseline_full_scan_ms_median": round(statistics.median(scans), 1),
         "speedup_vs_full_scan": round(statistics.median(scans) / statistics.median(own), 1),
         "target_p95_ms": 200,

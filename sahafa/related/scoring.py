@@ -161,9 +161,13 @@ def resemblance(a: Sequence[int], b: Sequence[int], size: int = FINGERPRINT_SIZE
     if not a or not b:
         return 0.0
     sa, sb = set(a), set(b)
-    sample = heapq.nsmallest(size, sa | sb)
-    both = sum(1 for h in sample if h in sa and h in sb)
-    return both / len(sample)
+    union = sa | sb
+    # The sample is the ``size`` smallest of the union; counting the shared hashes up
+    # to its largest is the same count as testing each sampled hash (ranking calls
+    # this for every pair it compares, so it is written for speed).
+    cutoff = sorted(union)[min(size, len(union)) - 1]
+    both = sum(1 for h in sa & sb if h <= cutoff)
+    return both / min(size, len(union))
 
 
 def profile(doc: Document) -> Profile:
@@ -219,8 +223,13 @@ def match(
             continue
         sims[key] = sims.get(key, 0.0) + signature_[term] * weight
         facts[key] = (day, section)
-    scored = (Scored(k, pair_score(s, source, *facts[k])) for k, s in sims.items())
-    return heapq.nlargest(pool, scored, key=lambda s: (s.score, str(s.key)))
+    # Best by (score, str(key)), ties in first-seen order as a stable sort keeps them;
+    # plain tuples, and a Scored made only for the ``pool`` kept (this runs for every
+    # candidate of every list ranked).
+    scored = (
+        (pair_score(s, source, *facts[k]), str(k), -n, k) for n, (k, s) in enumerate(sims.items())
+    )
+    return [Scored(k, score) for score, _, _, k in heapq.nlargest(pool, scored)]
 
 
 def diversify(
