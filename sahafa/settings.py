@@ -198,15 +198,22 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every response, the 500 page included, names its request, as do the logs.
+    "sahafa.delivery.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Outside the page cache so that cached responses get the headers too.
     "sahafa.delivery.middleware.SecurityHeadersMiddleware",
+    # Control characters, lone surrogates, overlong addresses, unreadable page numbers:
+    # an Arabic 400/414/404 before any view or query sees them.
+    "sahafa.delivery.request_guard.RequestGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Cache-Control, ETag, Last-Modified and 304s; the page cache itself sits in front
     # of Django (sahafa.delivery.wsgi_cache) and stores what these headers allow.
     "sahafa.delivery.middleware.HttpCachingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CSRF, the first to read a body: refuses over-large uploads unread.
+    "sahafa.newsroom.security.upload_limits.UploadLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -294,6 +301,21 @@ WHITENOISE_MAX_AGE = 3600
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Multipart requests over this Content-Length are refused (413) unread, and reading
+# stops at the first file over SAHAFA_UPLOAD_MAX_FILE_BYTES (the largest file any form
+# accepts: an import archive); see sahafa.newsroom.security.upload_limits.
+SAHAFA_UPLOAD_MAX_REQUEST_BYTES = int(
+    os.environ.get("SAHAFA_UPLOAD_MAX_REQUEST_BYTES", str(100 * 1024 * 1024))
+)
+SAHAFA_UPLOAD_MAX_FILE_BYTES = int(
+    os.environ.get("SAHAFA_UPLOAD_MAX_FILE_BYTES", str(20 * 1024 * 1024))
+)
+# One import file may expand to this much once decompressed (a .jsonl.gz bomb is refused
+# before any of it is loaded), one JSON line to this much (a longer one fails alone).
+SAHAFA_IMPORT_MAX_BYTES = int(os.environ.get("SAHAFA_IMPORT_MAX_BYTES", str(200 * 1024 * 1024)))
+SAHAFA_IMPORT_MAX_RECORD_BYTES = int(
+    os.environ.get("SAHAFA_IMPORT_MAX_RECORD_BYTES", str(2 * 1024 * 1024))
+)
 
 WAGTAIL_SITE_NAME = "صحافة"
 WAGTAILADMIN_BASE_URL = BASE_URL
@@ -320,6 +342,8 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000  # refuses decompression bombs
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "sahafa.newsroom.security.uploads.SafeDocumentForm"
+# Counts the pixels from the header before anything is decoded (image bombs).
+WAGTAILIMAGES_IMAGE_FORM_BASE = "sahafa.newsroom.security.uploads.SafeImageForm"
 TAGGIT_CASE_INSENSITIVE = True
 
 # Durable work: tasks are rows in the site's own database (django-tasks-db), written
@@ -340,8 +364,6 @@ SAHAFA_REQUIRE_2FA = env_flag("SAHAFA_REQUIRE_2FA")
 OTP_TOTP_ISSUER = "Sahafa"
 SAHAFA_LOGIN_MAX_FAILURES = int(os.environ.get("SAHAFA_LOGIN_MAX_FAILURES", "5"))
 SAHAFA_LOGIN_LOCK_SECONDS = int(os.environ.get("SAHAFA_LOGIN_LOCK_SECONDS", "900"))
-CSRF_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = HTTPS
 # Reverse proxies / CDN nodes in front (comma-separated IPs or CIDR networks): the login
 # throttle believes their X-Forwarded-For about the client, and nobody else's.
 SAHAFA_TRUSTED_PROXIES = os.environ.get("SAHAFA_TRUSTED_PROXIES", "")
@@ -368,12 +390,25 @@ if HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     CSRF_TRUSTED_ORIGINS = [BASE_URL]
 
+# One JSON object a line on stderr, each with the id of its request
+# (sahafa.delivery.logs; the same id is the response's X-Request-ID).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request": {"()": "sahafa.delivery.logs.RequestContextFilter"}},
+    "formatters": {"json": {"()": "sahafa.delivery.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["request"],
+        }
+    },
     "loggers": {
-        "sahafa": {"handlers": ["console"], "level": os.environ.get("SAHAFA_LOG_LEVEL", "WARNING")}
+        "sahafa": {"handlers": ["console"], "level": os.environ.get("SAHAFA_LOG_LEVEL", "WARNING")},
+        # Django logs each unhandled exception here, once, with its traceback. Its
+        # WARNINGs are the 4xx answers (a reader's mistyped address): left out.
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }
 

@@ -1,10 +1,19 @@
+from django.apps import apps
 from django.conf import settings
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+# The newsroom answers a few admin addresses in Wagtail's place (ahead of its URLs).
+newsroom_admin = (
+    [path("admin/", include("sahafa.newsroom.admin_urls"))]
+    if apps.is_installed("sahafa.newsroom")
+    else []
+)
+
 urlpatterns = [
+    *newsroom_admin,
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include("sahafa.news.urls")),
@@ -27,5 +36,6 @@ else:
 
 urlpatterns += [path("", include(wagtail_urls))]
 
+handler400 = "sahafa.news.errors.bad_request"
 handler404 = "sahafa.news.errors.page_not_found"
 handler500 = "sahafa.news.errors.server_error"

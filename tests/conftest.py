@@ -40,10 +40,26 @@ def outlet(db):
     return settings
 
 
+def restore_migrated_roots() -> None:
+    """The rows Wagtail's migrations make (the default locale, the page tree's root, the
+    root collection), made again if missing: a transactional test empties every table
+    when it ends, and the tests after it would find no tree to build on."""
+    from django.conf import settings
+    from wagtail.models import Collection, Locale, Page
+
+    if not Locale.objects.exists():
+        Locale.objects.create(language_code=settings.LANGUAGE_CODE)
+    if not Page.objects.filter(depth=1).exists():
+        Page.add_root(title="Root", slug="root", locale=Locale.get_default())
+    if not Collection.objects.filter(depth=1).exists():
+        Collection.add_root(name="Root")
+
+
 @pytest.fixture
 def home(db):
     from sahafa.news.structure import ensure_home
 
+    restore_migrated_roots()
     return ensure_home()
 
 

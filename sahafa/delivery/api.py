@@ -130,14 +130,20 @@ def tag_list(request):
 
 @require_safe
 def robots_txt(request):
+    """Crawlers keep out of the admin and search results, and are pointed to the
+    sitemap index and the news sitemap by their absolute addresses (under
+    SAHAFA_BASE_URL, as the protocol requires, whatever host the request named)."""
     from django.http import HttpResponse
+    from django.urls import reverse
+
+    from sahafa.news.addresses import absolute
 
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /search/",
         "Disallow: /search.json",
-        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
-        f"Sitemap: {request.build_absolute_uri('/sitemap-news.xml')}",
+        f"Sitemap: {absolute(reverse('sitemap'))}",
+        f"Sitemap: {absolute(reverse('sitemap_news'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

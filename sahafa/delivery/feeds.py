@@ -1,49 +1,146 @@
-"""RSS and Atom feeds of published articles: all, per section, per tag."""
+"""RSS and Atom feeds of published articles: all, per section, per tag, per author.
+
+Every address in a feed is absolute under ``SAHAFA_BASE_URL``
+(:func:`sahafa.news.addresses.absolute`): the channel's link and self link, each
+item's link and its GUID — the article's address, so ``isPermaLink="true"``. An
+article with a lead image carries it twice, as readers look for it: an RSS
+``enclosure`` (or Atom ``link rel="enclosure"``) with the file's length and type,
+and a Media RSS ``media:content`` with its size. The image is the link-preview
+rendition (``OPEN_GRAPH_SPEC``), the one og:image and JSON-LD name too.
+"""
 
 from __future__ import annotations
 
+import mimetypes
+from dataclasses import dataclass
+
 from django.contrib.syndication.views import Feed
 from django.http import Http404
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+from wagtail.images.shortcuts import get_rendition_or_not_found
 
-from sahafa.news.models import ArticlePage, NewsTag, OutletSettings, SectionPage
+from sahafa.news.addresses import absolute
+from sahafa.news.images import OPEN_GRAPH_SPEC
+from sahafa.news.models import ArticlePage, Author, NewsTag, OutletSettings, SectionPage
 
 FEED_SIZE = 30
+MEDIA_RSS_NS = "http://search.yahoo.com/mrss/"
 
 
-class ArabicRssFeed(Rss201rev2Feed):
+class MediaContentMixin:
+    """Writes an item's ``media_content`` (see ``item_extra_kwargs``) as Media RSS."""
+
+    def add_media_content(self, handler, item) -> None:
+        media = item.get("media_content")
+        if not media:
+            return
+        handler.startElement("media:content", media["attrs"])
+        if media.get("description"):
+            handler.addQuickElement("media:description", media["description"])
+        if media.get("credit"):
+            handler.addQuickElement("media:credit", media["credit"])
+        handler.endElement("media:content")
+
+
+class ArabicRssFeed(MediaContentMixin, Rss201rev2Feed):
     def rss_attributes(self):
         attrs = super().rss_attributes()
         attrs["xmlns:dc"] = "http://purl.org/dc/elements/1.1/"
+        attrs["xmlns:media"] = MEDIA_RSS_NS
         return attrs
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        self.add_media_content(handler, item)
+
+
+class ArabicAtomFeed(MediaContentMixin, Atom1Feed):
+    def root_attributes(self):
+        # Django's gives xmlns and, from the feed's language, xml:lang="ar".
+        attrs = super().root_attributes()
+        attrs["xmlns:media"] = MEDIA_RSS_NS
+        return attrs
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        self.add_media_content(handler, item)
+
+
+@dataclass(frozen=True)
+class FeedRequest:
+    """What one request of a feed is about. A ``Feed`` instance serves every request
+    of its URL (in every thread), so what varies per request travels in the object
+    Django hands to each method, never on ``self``."""
+
+    outlet: OutletSettings
+    path: str
+    subject: object | None = None
+
+
+@dataclass(frozen=True)
+class LeadImage:
+    url: str
+    length: int
+    mime_type: str
+    width: int
+    height: int
+
+
+def lead_image(item: ArticlePage) -> LeadImage | None:
+    """The article's link-preview rendition with its file's size, or None (no image,
+    or its file is missing). Read from the renditions prefetched with the items; the
+    result is kept on the item, asked for by the enclosure and by media:content."""
+    if not hasattr(item, "_feed_lead_image"):
+        item._feed_lead_image = _lead_image(item)
+    return item._feed_lead_image
+
+
+def _lead_image(item: ArticlePage) -> LeadImage | None:
+    if not item.lead_image_id:
+        return None
+    rendition = get_rendition_or_not_found(item.lead_image, OPEN_GRAPH_SPEC)
+    if not rendition.width:  # Wagtail's placeholder for a missing source file
+        return None
+    try:
+        length = rendition.file.size
+    except OSError:
+        return None
+    mime_type = mimetypes.guess_type(rendition.file.name)[0] or "image/jpeg"
+    return LeadImage(absolute(rendition.url), length, mime_type, rendition.width, rendition.height)
 
 
 class LatestArticlesFeed(Feed):
     feed_type = ArabicRssFeed
     language = "ar"
 
-    def get_object(self, request, *args, **kwargs):
-        self.outlet = OutletSettings.load(request_or_site=request)
-        return None
+    def get_object(self, request, *args, **kwargs) -> FeedRequest:
+        return FeedRequest(OutletSettings.load(request_or_site=request), request.path)
 
-    def title(self, obj=None) -> str:
-        return self.outlet.name
+    def title(self, obj: FeedRequest) -> str:
+        return obj.outlet.name
 
-    def description(self, obj=None) -> str:
-        return self.outlet.tagline or self.outlet.name
+    def description(self, obj: FeedRequest) -> str:
+        return obj.outlet.tagline or obj.outlet.name
 
-    def link(self, obj=None) -> str:
-        return "/"
+    def author_name(self, obj: FeedRequest) -> str:
+        # Atom needs an author for entries without a byline: the outlet.
+        return obj.outlet.name
 
-    def articles(self, obj):
+    def link(self, obj: FeedRequest) -> str:
+        return absolute("/")
+
+    def feed_url(self, obj: FeedRequest) -> str:
+        return absolute(obj.path)
+
+    def articles(self, obj: FeedRequest):
         return ArticlePage.objects.published()
 
-    def items(self, obj):
+    def items(self, obj: FeedRequest):
         return (
             self.articles(obj)
             .newest_first()
-            .select_related("section")
-            .prefetch_related("authors", "tagged_items__tag")[:FEED_SIZE]
+            .for_listing()
+            .prefetch_related("tagged_items__tag")[:FEED_SIZE]
         )
 
     def item_title(self, item: ArticlePage) -> str:
@@ -53,12 +150,12 @@ class LatestArticlesFeed(Feed):
         return item.standfirst or item.body_text[:400]
 
     def item_link(self, item: ArticlePage) -> str:
-        return item.url
+        return absolute(item.url)
 
     def item_guid(self, item: ArticlePage) -> str:
-        return item.share_url()
+        return absolute(item.url)
 
-    item_guid_is_permalink = False
+    item_guid_is_permalink = True
 
     def item_pubdate(self, item: ArticlePage):
         return item.first_published_at
@@ -74,43 +171,89 @@ class LatestArticlesFeed(Feed):
         categories = [item.section.title] if item.section else []
         return categories + [ti.tag.name for ti in item.tagged_items.all()]
 
+    def item_enclosures(self, item: ArticlePage) -> list[Enclosure]:
+        image = lead_image(item)
+        if image is None:
+            return []
+        return [Enclosure(image.url, str(image.length), image.mime_type)]
+
+    def item_extra_kwargs(self, item: ArticlePage) -> dict:
+        image = lead_image(item)
+        if image is None:
+            return {}
+        attrs = {
+            "url": image.url,
+            "type": image.mime_type,
+            "medium": "image",
+            "fileSize": str(image.length),
+            "width": str(image.width),
+            "height": str(image.height),
+        }
+        return {
+            "media_content": {
+                "attrs": attrs,
+                "description": item.lead_caption,
+                "credit": item.lead_credit,
+            }
+        }
+
 
 class SectionFeed(LatestArticlesFeed):
-    def get_object(self, request, slug: str):
-        super().get_object(request)
+    def get_object(self, request, slug: str) -> FeedRequest:
         section = SectionPage.objects.live().filter(slug=slug).first()
         if section is None:
             raise Http404
-        return section
+        return FeedRequest(OutletSettings.load(request_or_site=request), request.path, section)
 
-    def title(self, obj=None) -> str:
-        return f"{obj.title} — {self.outlet.name}"
+    def title(self, obj: FeedRequest) -> str:
+        return f"{obj.subject.title} — {obj.outlet.name}"
 
-    def link(self, obj=None) -> str:
-        return obj.url
+    def link(self, obj: FeedRequest) -> str:
+        return absolute(obj.subject.url)
 
-    def articles(self, obj):
-        return ArticlePage.objects.published().in_section(obj)
+    def articles(self, obj: FeedRequest):
+        return ArticlePage.objects.published().in_section(obj.subject)
 
 
 class TagFeed(LatestArticlesFeed):
-    def get_object(self, request, slug: str):
-        super().get_object(request)
+    def get_object(self, request, slug: str) -> FeedRequest:
         tag = NewsTag.objects.filter(slug=slug).first()
         if tag is None:
             raise Http404
-        return tag
+        return FeedRequest(OutletSettings.load(request_or_site=request), request.path, tag)
 
-    def title(self, obj=None) -> str:
-        return f"{obj.name} — {self.outlet.name}"
+    def title(self, obj: FeedRequest) -> str:
+        return f"{obj.subject.name} — {obj.outlet.name}"
 
-    def link(self, obj=None) -> str:
-        return obj.get_absolute_url()
+    def link(self, obj: FeedRequest) -> str:
+        return absolute(obj.subject.get_absolute_url())
 
-    def articles(self, obj):
-        return ArticlePage.objects.published().tagged(obj)
+    def articles(self, obj: FeedRequest):
+        return ArticlePage.objects.published().tagged(obj.subject)
+
+
+class AuthorFeed(LatestArticlesFeed):
+    """One writer's articles, for readers who follow a columnist or a correspondent."""
+
+    def get_object(self, request, slug: str) -> FeedRequest:
+        author = Author.objects.filter(slug=slug).first()
+        if author is None:
+            raise Http404
+        return FeedRequest(OutletSettings.load(request_or_site=request), request.path, author)
+
+    def title(self, obj: FeedRequest) -> str:
+        return f"{obj.subject.name} — {obj.outlet.name}"
+
+    def description(self, obj: FeedRequest) -> str:
+        return obj.subject.job_title or obj.subject.bio[:300] or obj.outlet.name
+
+    def link(self, obj: FeedRequest) -> str:
+        return absolute(obj.subject.get_absolute_url())
+
+    def articles(self, obj: FeedRequest):
+        return ArticlePage.objects.published().by_author(obj.subject)
 
 
 class AtomFeed(LatestArticlesFeed):
-    feed_type = Atom1Feed
+    feed_type = ArabicAtomFeed
     subtitle = LatestArticlesFeed.description

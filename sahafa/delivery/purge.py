@@ -150,12 +150,12 @@ def warm(paths: set[str] | None) -> int:
     is configured (it then holds them too), else through this node's page cache."""
     from django.db import connection
 
-    from sahafa.wsgi import application
-
     if connection.in_atomic_block:
         # Still inside someone's transaction (the immediate task backend's caller):
         # what a render saw now may never commit. The worker runs in autocommit.
         return 0
+    from sahafa.wsgi import application
+
     wanted = {"/", TICKER_PATH, *section_paths()}
     if paths is not None:
         wanted |= {p for p in paths if not p.startswith(("/feeds/", "/sitemap", "/api/"))}

@@ -51,8 +51,12 @@ class PageCacheApp:
     def __init__(self, app: Callable) -> None:
         self.app = app
         self.session_marker = f"{settings.SESSION_COOKIE_NAME}="
-        self.enabled = settings.SAHAFA_PAGE_CACHE_SECONDS > 0
         self._codings: dict[str, str] = {}
+
+    @property
+    def enabled(self) -> bool:
+        # Read per request, not once: the application outlives settings overrides.
+        return settings.SAHAFA_PAGE_CACHE_SECONDS > 0
 
     def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD", "GET")

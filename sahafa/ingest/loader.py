@@ -31,10 +31,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.html import escape
+from django.utils.translation import gettext as _
 
 from sahafa.arabic import normalize
 from sahafa.news.models import ArticlePage, Author, NewsTag, OutletSettings, SectionPage
@@ -337,7 +339,7 @@ class Loader:
                 return
             item = batch[0]
             name = item.identity()[:120] if isinstance(item, ArticleRecord) else item.item
-            self.report.fail(name or "?", f"{exc.__class__.__name__}: {exc}")
+            self.report.fail(name or "?", failure_reason(exc))
             logger.warning("import failed for %s: %s", name, exc)
 
     def _counts(self) -> tuple[int, int, int, int, int]:
@@ -368,18 +370,23 @@ class Loader:
 
     def load_one(self, item: ArticleRecord | RecordError) -> None:
         if isinstance(item, RecordError):
-            reason = f"{item.reason} — {item.reason_ar}" if item.reason_ar else item.reason
+            # The parsers (no Django) give each error in English and in Arabic.
+            reason = (
+                f"{item.reason} — {item.reason_ar}"
+                if item.reason_ar
+                else _("تعذّرت قراءة المادة (%(detail)s).") % {"detail": item.reason}
+            )
             self.report.fail(item.item or "?", reason)
             return
         record = item
         if record.kind == "listing":
             self.skip(
                 record.extra.get("item") or record.source_url or record.title,
-                "not an article: a listing/front page — ليست صفحة مقال بل صفحة قائمة",
+                _("ليست صفحة مقال بل صفحة قائمة أو واجهة قسم."),
             )
             return
         if not record.title.strip():
-            self.report.fail(record.source_url or "?", "no headline — لا يوجد عنوان")
+            self.report.fail(record.source_url or "?", _("المادة بلا عنوان فلم تُستورد."))
             return
         if self.options.dry_run:
             self.report.imported += 1
@@ -392,7 +399,7 @@ class Loader:
             # The authors, tags or section it created are gone with it: read them all
             # afresh.
             self._forget_cached_rows()
-            self.report.fail(record.identity()[:120], f"{exc.__class__.__name__}: {exc}")
+            self.report.fail(record.identity()[:120], failure_reason(exc))
             logger.warning("import failed for %s: %s", record.identity(), exc)
 
     def _write(self, record: ArticleRecord) -> None:
@@ -515,7 +522,9 @@ class Loader:
                 done, failed = 0, [(article_id, exc) for article_id, _targets in chunk]
             total += done
             for article_id, exc in failed:
-                self.report.fail(f"links of article {article_id}", f"{type(exc).__name__}: {exc}")
+                self.report.fail(
+                    _("روابط المقال رقم %(id)s") % {"id": article_id}, failure_reason(exc)
+                )
         return total
 
     def _link_targets(self, article_id: int, links: list[str]) -> dict[str, int]:
@@ -568,6 +577,18 @@ class Loader:
         outlet.save()
 
 
+def failure_reason(exc: BaseException) -> str:
+    """What editors read for an item the database or a check refused: Arabic first
+    (translatable), the technical detail after it for the operators — database and
+    library errors arrive in English."""
+    detail = f"{exc.__class__.__name__}: {exc}"[:500]
+    if isinstance(exc, ValidationError):
+        return _("بيانات المادة غير صالحة فلم تُحفظ (%(detail)s).") % {"detail": detail}
+    if isinstance(exc, OSError):
+        return _("تعذّرت قراءة ملف تابع للمادة فلم تُحفظ (%(detail)s).") % {"detail": detail}
+    return _("تعذّر حفظ المادة في قاعدة البيانات (%(detail)s).") % {"detail": detail}
+
+
 def _batches(items: Iterator, size: int) -> Iterator[list]:
     while batch := list(itertools.islice(items, size)):
         yield batch
@@ -590,14 +611,26 @@ def load_paths(
     return loader
 
 
+def import_limits() -> dict[str, int]:
+    """The parsers' bounds (``sahafa.ingest.parsers.bounded``) from the settings: a
+    file's size once decompressed, and one record's."""
+    from .parsers import MAX_FILE_BYTES, MAX_RECORD_BYTES
+
+    return {
+        "max_file_bytes": getattr(settings, "SAHAFA_IMPORT_MAX_BYTES", MAX_FILE_BYTES),
+        "max_record_bytes": getattr(settings, "SAHAFA_IMPORT_MAX_RECORD_BYTES", MAX_RECORD_BYTES),
+    }
+
+
 def iter_path_records(
     fmt: str, paths: list[str], parse_options: dict | None = None
 ) -> Iterator[ArticleRecord | RecordError]:
-    """The records of every file (or URL) in ``paths``; a missing file is one error."""
+    """The records of every file (or URL) in ``paths``; a missing file is one error.
+    Each file is held to :func:`import_limits`."""
     from .parsers import iter_records
 
     for path in paths:
         if not path.startswith(("http://", "https://")) and not os.path.exists(path):
             yield RecordError("file not found", "الملف غير موجود", item=path)
             continue
-        yield from iter_records(fmt, path, **(parse_options or {}))
+        yield from iter_records(fmt, path, **{**import_limits(), **(parse_options or {})})

@@ -27,6 +27,21 @@ IMAGE_EXTENSIONS = frozenset({".jpg", ".jpeg", ".png", ".gif", ".webp"})
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
 
 
+def _within_pixel_limit(path: Path) -> bool:
+    """The admin upload's pixel rule for an archive's files, read from the header
+    before Wagtail decodes anything (an image bomb in an uploads folder is refused
+    as it would be at the upload form)."""
+    from sahafa.news.images import image_header_size, max_image_pixels
+
+    try:
+        with path.open("rb") as fh:
+            size = image_header_size(fh)
+    except Exception:  # noqa: BLE001 - Pillow raises several types for a broken header
+        return False
+    limit = max_image_pixels()
+    return size is None or not limit or size[0] * size[1] * size[2] <= limit
+
+
 def candidate_paths(url: str) -> list[str]:
     """Relative paths under the media folder where the file of ``url`` may be."""
     path = unquote(urlsplit(url).path if "://" in url else url).strip("/")
@@ -87,6 +102,9 @@ class MediaLibrary:
         return image
 
     def _store(self, path: Path, url: str):
+        if not _within_pixel_limit(path):
+            logger.warning("image %s not stored: too many pixels or unreadable header", url)
+            return None
         Image = get_image_model()
         data = path.read_bytes()
         digest = hashlib.sha1(data, usedforsecurity=False).hexdigest()

@@ -9,7 +9,11 @@ class NewsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import sanitize, signal_handlers
+        from . import images, sanitize, signal_handlers
 
         sanitize.connect()
         signal_handlers.connect()
+        # Every process (web, worker, the import command) decodes images: uploads,
+        # renditions, an archive's media folder. Pillow is held to the site's pixel
+        # limit at start-up, so none of them decodes an image bomb.
+        images.limit_image_decoder()

@@ -16,8 +16,11 @@ import functools
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import IO
 
-from PIL import features
+from django.conf import settings
+from PIL import Image as PILImage
+from PIL import UnidentifiedImageError, features
 from wagtail.images.models import AbstractImage, AbstractRendition, Filter, SourceImageIOError
 from wagtail.images.shortcuts import get_renditions_or_not_found
 
@@ -28,6 +31,8 @@ AVIF_AVAILABLE: bool = features.check("avif")
 # The order of <source> elements: a browser takes the first type it can decode.
 SOURCE_FORMATS: tuple[str, ...] = ("avif", "webp") if AVIF_AVAILABLE else ("webp",)
 MIME_TYPES = {"avif": "image/avif", "webp": "image/webp"}
+#: Wagtail's own default, used when WAGTAILIMAGES_MAX_IMAGE_PIXELS is unset.
+DEFAULT_MAX_IMAGE_PIXELS = 128_000_000
 
 # The article's preview in link shares (og:image): one JPEG at the size the large
 # social cards use, so it is never a <picture>.
@@ -203,3 +208,35 @@ def prepare_renditions(pages: Iterable) -> int:
             continue
         created += len(missing)
     return created
+
+
+def max_image_pixels() -> int | None:
+    return getattr(settings, "WAGTAILIMAGES_MAX_IMAGE_PIXELS", DEFAULT_MAX_IMAGE_PIXELS)
+
+
+def limit_image_decoder() -> None:
+    """Make Pillow refuse, in ``Image.open`` (from the header, before any decoding),
+    images of more than twice the site's pixel limit: Pillow warns above
+    ``MAX_IMAGE_PIXELS`` and raises ``DecompressionBombError`` above twice that. Its
+    default (89 million pixels) let a 144-million-pixel WebP through to be decoded.
+    The upload form refuses anything over the limit itself; this guards every other
+    path that opens an image (renditions in the worker, imported media)."""
+    limit = max_image_pixels()
+    if limit:
+        PILImage.MAX_IMAGE_PIXELS = limit
+
+
+def image_header_size(fileobj: IO[bytes]) -> tuple[int, int, int] | None:
+    """``(width, height, frames)`` read from the image's header — nothing is decoded
+    (``Image.open`` is lazy) — or None when Pillow does not know the format (then
+    Wagtail's own checks decide). Raises ``DecompressionBombError`` past Pillow's
+    limit and ``OSError`` (or another decoder error) for a header it cannot read."""
+    fileobj.seek(0)
+    try:
+        with PILImage.open(fileobj) as image:
+            width, height = image.size
+            return width, height, max(getattr(image, "n_frames", 1), 1)
+    except UnidentifiedImageError:
+        return None
+    finally:
+        fileobj.seek(0)

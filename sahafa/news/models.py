@@ -35,6 +35,7 @@ from sahafa.arabic import normalize, reading_time, slugify, unique_slug
 from .blocks import ArticleBodyBlock
 from .forms import ArticlePageForm, SanitisedPageForm
 from .querysets import ArticlePageManager, prefetch_card_images, renditions_prefetch
+from .sanitize import check_required_text, clean_tag_name, has_visible_text
 
 SECTION_PAGE_SIZE = 20
 # The home page's section blocks (article ids), kept like the menu until content
@@ -133,6 +134,11 @@ class OutletSettings(BaseGenericSetting):
     class Meta:
         verbose_name = _("إعدادات المنبر")
 
+    def clean(self):
+        # A masthead name of only markup would be saved empty: refused at the field.
+        super().clean()
+        check_required_text(self)
+
     @property
     def social_links(self) -> list[tuple[str, str]]:
         pairs = [
@@ -195,6 +201,11 @@ class Author(index.Indexed, models.Model):
     def get_absolute_url(self) -> str:
         return reverse("news:author", args=[self.slug])
 
+    def clean(self):
+        # A byline of only markup would be saved empty: refused at the field.
+        super().clean()
+        check_required_text(self, {"name"})
+
 
 class NewsTag(TagBase):
     """A tag with Arabic slugs and a match-normalised form used to spot near-duplicates."""
@@ -208,6 +219,16 @@ class NewsTag(TagBase):
     def slugify(self, tag, i=None):
         base = slugify(tag, max_length=90)
         return f"{base}-{i}" if i else base
+
+    def clean(self):
+        # A name sanitising or display normalisation would empty is refused, not
+        # saved as a nameless tag (an empty name is the field's own «required»).
+        super().clean()
+        if has_visible_text(self.name):
+            try:
+                clean_tag_name(self.name)
+            except ValidationError as exc:
+                raise ValidationError({"name": exc}) from exc
 
     def save(self, *args, **kwargs):
         self.name = normalize(self.name, "display")
@@ -226,7 +247,13 @@ class ArticlePageTagRelationship(ItemBase):
 
 
 class ReaderPageMixin:
-    """What the outlet's page types share on a reader's request."""
+    """What the outlet's page types share on a reader's request, and their title rule."""
+
+    def clean(self):
+        # A title of only markup would be saved empty (and the page unpublishable):
+        # refused at the field, when it is entered.
+        super().clean()
+        check_required_text(self, {"title"})
 
     def get_view_restrictions(self):
         """Wagtail's rule in one query instead of two: the restrictions of this page
@@ -616,27 +643,6 @@ class ArticlePage(ReaderPageMixin, Page):
     def reading_minutes(self) -> int:
         return reading_time(self.body_text)
 
-    def structured_data(self, request) -> dict:
-        """schema.org NewsArticle for search engines (rendered as JSON-LD)."""
-        data = {
-            "@context": "https://schema.org",
-            "@type": "NewsArticle",
-            "headline": self.title[:110],
-            "inLanguage": "ar",
-            "mainEntityOfPage": self.get_full_url(request),
-            "datePublished": self.first_published_at.isoformat()
-            if self.first_published_at
-            else None,
-            "dateModified": (self.last_published_at or self.first_published_at).isoformat()
-            if self.first_published_at
-            else None,
-            "author": [{"@type": "Person", "name": a.name} for a in self.authors.all()],
-            "articleSection": self.section.title if self.section else None,
-            "keywords": [t.name for t in self.tag_list],
-            "description": self.standfirst[:300] or None,
-        }
-        return {k: v for k, v in data.items() if v not in (None, [], "")}
-
     @cached_property
     def tag_list(self) -> list[NewsTag]:
         """The article's tags, read once for everything on its page that shows them
@@ -724,6 +730,11 @@ class TickerItem(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    def clean(self):
+        # A ticker line of only markup would be saved empty: refused at the field.
+        super().clean()
+        check_required_text(self, {"text"})
 
     @property
     def url(self) -> str:

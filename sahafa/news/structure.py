@@ -10,9 +10,11 @@ imports of new articles that go live at once; it leaves every other case to
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from wagtail.log_actions import log
 from wagtail.models import Page, Site
@@ -20,7 +22,52 @@ from wagtail.signals import page_published, published
 
 from sahafa.arabic import slugify, unique_slug
 
+from .addresses import site_address
 from .models import ArticlePage, HomePage, SectionPage
+
+logger = logging.getLogger("sahafa.news")
+
+#: Attempts at adding one page to the tree when its path is taken meanwhile.
+TREE_WRITE_ATTEMPTS = 5
+
+
+def _path_collision(exc: IntegrityError | ValidationError) -> bool:
+    """The page's tree path is taken: seen by Wagtail's ``full_clean`` when the other
+    page is already committed (a ValidationError on ``path``), by the database's unique
+    index when it commits meanwhile (SQLite: "UNIQUE constraint failed:
+    wagtailcore_page.path"; PostgreSQL: '… unique constraint "wagtailcore_page_path_key"')."""
+    if isinstance(exc, ValidationError):
+        return hasattr(exc, "error_dict") and "path" in exc.error_dict
+    return "path" in str(exc)
+
+
+def add_to_tree(parent: Page, instance: Page) -> Page:
+    """``parent.add_child(instance=instance)``, safe beside other writers under the
+    same parent (two imports at once, an import and an editor).
+
+    Treebeard computes the new page's path from the parent's last child, under a
+    lock on the parent row (``select_for_update``: it serialises tree writes per
+    parent on PostgreSQL; SQLite serialises all writes). A writer that still reads a
+    stale last child — no row lock on the database, a path read before the other's
+    commit — computes a path that is taken, and its insert fails on the unique path.
+    Each attempt is a savepoint, so such a failure costs nothing else of the
+    caller's transaction; it is retried with the parent read afresh.
+    """
+    for attempt in range(1, TREE_WRITE_ATTEMPTS + 1):
+        try:
+            with transaction.atomic():
+                return parent.add_child(instance=instance)
+        except (IntegrityError, ValidationError) as exc:
+            if attempt == TREE_WRITE_ATTEMPTS or not _path_collision(exc):
+                raise
+            logger.info("page path taken under %s, retrying (%s): %s", parent.pk, attempt, exc)
+            # Rolled back with the savepoint: the parent's child count (which
+            # treebeard also raised in memory) and the page's place in the tree.
+            parent.refresh_from_db(fields=["path", "depth", "numchild"])
+            instance.pk = instance.id = None
+            instance.path, instance.depth = "", None
+            instance._state.adding = True
+    raise AssertionError("unreachable")  # the loop returns or raises
 
 
 def ensure_home(title: str = "الرئيسية") -> HomePage:
@@ -33,12 +80,17 @@ def ensure_home(title: str = "الرئيسية") -> HomePage:
         home = root.add_child(instance=HomePage(title=title, slug="sahafa-home", live=True))
         site = Site.objects.filter(is_default_site=True).first()
         old_root = site.root_page if site else None
+        # The site answers at SAHAFA_BASE_URL, not at Wagtail's migration default
+        # (localhost:80): the admin's "view live" links and Wagtail's full URLs then
+        # name the address readers use.
+        hostname, port = site_address()
         if site:
             site.root_page = home
             site.site_name = title
+            site.hostname, site.port = hostname, port
             site.save()
         else:
-            Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
+            Site.objects.create(hostname=hostname, port=port, root_page=home, is_default_site=True)
         if old_root is not None and old_root.specific_class is Page and old_root.depth == 2:
             old_root.delete()  # Wagtail's "Welcome" placeholder
     return home
@@ -53,7 +105,16 @@ def ensure_section(title: str, slug: str | None = None, intro: str = "") -> Sect
     if existing is not None:
         return existing
     section = SectionPage(title=title, slug=slug, intro=intro)
-    home.add_child(instance=section)
+    try:
+        with transaction.atomic():
+            add_to_tree(home, section)
+    except ValidationError:
+        # Another writer (a second import) made this section a moment ago: the slug
+        # is taken by it. Use theirs; anything else is a real error.
+        existing = SectionPage.objects.child_of(home).filter(slug=slug).first()
+        if existing is None:
+            raise
+        return existing
     section.save_revision().publish()
     return section
 
@@ -151,7 +212,7 @@ def create_article(
         live_now = publish and not _scheduled(article.go_live_at, timezone.now())
         if live_now:
             article.first_published_at = published_at
-        section.add_child(instance=article)
+        add_to_tree(section, article)
         revision = article.save_revision(user=user, log_action=True, clean=False)
         if publish:
             revision.publish(user=user, skip_permission_checks=True)
@@ -247,7 +308,7 @@ def create_live_article(
             # The archive's date, as ``create_article`` leaves it (not «updated today»).
             last_published_at=when,
         )
-        section.add_child(instance=article)
+        add_to_tree(section, article)
         # clean=False: the tree save has just validated this page in full.
         revision = article.save_revision(user=user, log_action=True, clean=False)
         article.live_revision = revision

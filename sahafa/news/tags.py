@@ -1,21 +1,38 @@
-"""Keeping tags free of near-duplicates: matching keys, the «هل تقصد» check, merging.
+"""Keeping tags free of near-duplicates and of empty names: matching keys, the «هل
+تقصد» check, the names refused, tags from strings, merging.
 
 The page editor's form (:mod:`sahafa.news.forms`) asks before a near-duplicate is
 created; :func:`merge_tags` folds one that exists into another. The newsroom adds
 who may merge, and the audit record (:func:`sahafa.newsroom.tags.merge_tags`).
+
+A name that sanitising would empty (``<script>alert(9)</script>``, ``<b></b>``) never
+becomes a tag: :func:`tag_name_errors` says so for a form, :func:`tags_from_strings`
+skips it for code that makes tags from strings, and the tag's ``pre_save`` gate
+refuses it on any other path (:func:`sahafa.news.sanitize.clean_tag_name`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Revision
 
 from sahafa.arabic import normalize
 
 from .models import ArticlePageTagRelationship, NewsTag
+from .sanitize import clean_tag_name, has_visible_text
 from .signals import ChangeKind, announce
+
+TAG_REFUSED_MESSAGE = _(
+    "لا يمكن إنشاء وسم من «%(tag)s»: لا يبقى منه نص بعد حذف الوسوم (HTML) والرموز غير "
+    "المسموح بها منه. اكتب اسم الوسم نصاً عادياً."
+)
+MERGE_INTO_EMPTY_MESSAGE = _("لا يُدمج وسم في وسم بلا اسم: اختر وسماً باقياً له اسم.")
 
 ARTICLE_PREFIX = "ال"
 
@@ -37,6 +54,49 @@ def tag_keys(name: str) -> set[str]:
     if not words:
         return set()
     return {"".join(words), "".join(strip_article(w) for w in words)}
+
+
+def refused_tag_names(names: Iterable[str]) -> list[str]:
+    """The names (as given, in order) that cannot become a tag: sanitising or display
+    normalisation leaves nothing of them. Blank names are not listed: callers drop them."""
+    refused = []
+    for name in names:
+        if not has_visible_text(name):
+            continue
+        try:
+            clean_tag_name(name)
+        except ValidationError:
+            refused.append(name)
+    return refused
+
+
+def tag_name_errors(names: Iterable[str]) -> list[ValidationError]:
+    """One validation error per refused name (:func:`refused_tag_names`), for a form's
+    tag field. The name is shown as text (escaped), its markup visible to the editor."""
+    return [
+        ValidationError(TAG_REFUSED_MESSAGE, code="emptied_by_cleaning", params={"tag": name})
+        for name in refused_tag_names(names)
+    ]
+
+
+def tags_from_strings(names: Iterable[str]) -> tuple[list[NewsTag], list[str]]:
+    """The tags named by ``names`` (existing, matched as stored, or created), in order
+    and without repeats, and the names refused (:func:`refused_tag_names`), which are
+    neither created nor returned as tags. Blank names are skipped."""
+    tags: list[NewsTag] = []
+    refused: list[str] = []
+    for raw in names:
+        if not has_visible_text(raw):
+            continue
+        try:
+            name = clean_tag_name(raw)[: NewsTag._meta.get_field("name").max_length]
+        except ValidationError:
+            refused.append(raw)
+            continue
+        tag = NewsTag.objects.filter(name__iexact=name).first() or NewsTag.objects.create(name=name)
+        if tag not in tags:
+            tags.append(tag)
+    return tags, refused
 
 
 def existing_tags(names: list[str]) -> dict[str, NewsTag]:
@@ -81,6 +141,14 @@ def near_duplicates(names: list[str]) -> list[tuple[str, str]]:
     return found
 
 
+def check_merge_target(keep: NewsTag) -> None:
+    """``ValidationError`` when ``keep`` may not receive a merge: a nameless tag (left
+    by a save before names were refused) is merged away, never into — its articles
+    would keep a tag with no link text. A form choosing the tags calls it too."""
+    if not has_visible_text(keep.name):
+        raise ValidationError(MERGE_INTO_EMPTY_MESSAGE, code="merge_into_empty")
+
+
 def tag_path(tag: NewsTag) -> str:
     return tag.get_absolute_url()
 
@@ -95,6 +163,7 @@ def merge_tags(duplicate: NewsTag, keep: NewsTag) -> list[int]:
     """
     if duplicate.pk == keep.pk:
         raise ValueError("a tag cannot be merged into itself")
+    check_merge_target(keep)
     links = ArticlePageTagRelationship.objects.filter(tag=duplicate)
     article_ids = sorted(set(links.values_list("content_object_id", flat=True)))
     both = ArticlePageTagRelationship.objects.filter(

@@ -16,7 +16,10 @@ from .models import AuditEvent
 
 @transaction.atomic
 def merge_tags(duplicate: NewsTag, keep: NewsTag, user=None) -> list[int]:
-    """:func:`sahafa.news.tags.merge_tags`, and one audit event naming both tags."""
+    """:func:`sahafa.news.tags.merge_tags`, and one audit event naming both tags.
+
+    A merge into a nameless tag is refused (``ValidationError``, from news'
+    ``check_merge_target``) before anything moves or is recorded."""
     name = duplicate.name
     article_ids = news_tags.merge_tags(duplicate, keep)
     audit.record(

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sahafa.news import tags as news_tags
 from sahafa.news.models import NewsTag
 from sahafa.news.tags import tag_keys
 
@@ -62,6 +63,8 @@ class MergeTagsForm(forms.Form):
         cleaned = super().clean()
         if cleaned.get("duplicate") and cleaned.get("duplicate") == cleaned.get("keep"):
             raise forms.ValidationError(gettext_lazy("اختر وسمين مختلفين."))
+        if cleaned.get("keep"):
+            news_tags.check_merge_target(cleaned["keep"])  # a nameless tag keeps nothing
         return cleaned
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
 from sahafa.arabic import STOP_WORDS, analyze, normalize, protected_words, stem
 from sahafa.arabic.tokenize import MATCH_TOKEN_RE
@@ -28,6 +29,7 @@ __all__ = [
     "Clause",
     "Term",
     "analyse_query",
+    "filter_date_usable",
     "fold_terms",
     "fts5_match",
     "index_terms",
@@ -40,6 +42,11 @@ __all__ = [
 MAX_QUERY_CHARS = 256
 #: At most this many words (and phrases) are used; the rest are ignored.
 MAX_QUERY_TERMS = 12
+#: Dates a reader may filter by. Python's dates end at 9999-12-31, and the backends
+#: add a day to an inclusive end and shift by the time zone, so the bounds keep a year
+#: clear of both ends; no article lies outside them.
+MIN_FILTER_DATE = date(1000, 1, 1)
+MAX_FILTER_DATE = date(9998, 12, 31)
 
 # Quote marks readers type for a phrase: ASCII, guillemets and curly quotes.
 _QUOTES = str.maketrans({"«": '"', "»": '"', "“": '"', "”": '"', "„": '"', "″": '"'})
@@ -103,6 +110,11 @@ def clean_query(raw: str | None) -> str:
     # a database driver; drop them here rather than fail later.
     text = text.encode("utf-8", "ignore").decode("utf-8")
     return " ".join(text.split())
+
+
+def filter_date_usable(value: date) -> bool:
+    """Whether a from/to date can be searched by (see ``MIN_FILTER_DATE``)."""
+    return MIN_FILTER_DATE <= value <= MAX_FILTER_DATE
 
 
 def parse_query(raw: str | None) -> list[Clause]:

@@ -8,7 +8,35 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from .query import filter_date_usable
 from .results import ResultPage, SearchRequest, search_articles
+
+
+def reader_request(params) -> tuple[SearchRequest, list[str]]:
+    """The reader's search, and Arabic notices for the dates it could not use.
+
+    A from/to date that is malformed or outside what can be searched by
+    (``filter_date_usable``: «to 9999-12-31» would overflow the day added to an
+    inclusive end) is dropped, and the search runs without it: the rest of what the
+    reader asked for still gets an answer, and the notice says what was left out.
+    """
+    req = SearchRequest.from_params(params)
+    notices = []
+    for attr, name, label in (
+        ("date_from", "from", _("تاريخ البداية")),
+        ("date_to", "to", _("تاريخ النهاية")),
+    ):
+        value = getattr(req, attr)
+        if value is not None and not filter_date_usable(value):
+            setattr(req, attr, None)
+            value = None
+        given = str(params.get(name) or "").strip()
+        if given and value is None:
+            notices.append(
+                _("تجاهلنا %(label)s «%(value)s»: ليس تاريخًا يمكن البحث به.")
+                % {"label": label, "value": given[:20]}
+            )
+    return req, notices
 
 
 def _suggestions(page: ResultPage) -> list[str]:
@@ -26,7 +54,7 @@ def _suggestions(page: ResultPage) -> list[str]:
 
 @require_GET
 def search_page(request):
-    req = SearchRequest.from_params(request.GET)
+    req, notices = reader_request(request.GET)
     page = search_articles(req)
     from sahafa.news.models import SectionPage
 
@@ -41,13 +69,14 @@ def search_page(request):
         "suggestions": _suggestions(page) if not page.items else [],
         "date_from": req.date_from.isoformat() if req.date_from else "",
         "date_to": req.date_to.isoformat() if req.date_to else "",
+        "notices": notices,
     }
     return render(request, "search/search_page.html", context)
 
 
 @require_GET
 def search_json(request):
-    req = SearchRequest.from_params(request.GET)
+    req, notices = reader_request(request.GET)
     page = search_articles(req)
     return JsonResponse(
         {
@@ -74,6 +103,7 @@ def search_json(request):
                 for item in page.items
             ],
             "message": "" if page.items else _("لم نعثر على نتائج مطابقة لبحثك."),
+            "notices": notices,
         },
         json_dumps_params={"ensure_ascii": False},
     )

@@ -90,3 +90,33 @@ def test_plain_text_loses_markup_and_bidi_overrides_but_keeps_arabic_marks():
 )
 def test_urls_keep_only_web_schemes(url, expected):
     assert clean_url(url) == expected
+
+
+def test_visible_text_ignores_marks_joiners_and_spaces():
+    from sahafa.news.sanitize import has_visible_text
+
+    assert has_visible_text("نص") and has_visible_text("ـ")  # tatweel is drawn
+    assert not has_visible_text(" \u00a0\u200f\u200c\u064b\n")
+    assert not has_visible_text("") and not has_visible_text(None)
+
+
+@pytest.mark.parametrize(
+    ("value", "kind", "emptied"),
+    [
+        ("<b></b>", "text", True),
+        ("<script>alert(9)</script>", "text", True),
+        ("&lt;img src=x onerror=alert(1)&gt;", "text", True),
+        ("عاجل <b></b>", "text", False),
+        ("", "text", False),
+        ("<p><script>alert(1)</script></p>", "html", True),
+        ("<p><b>نص</b></p>", "html", False),
+        # An empty editor, as Wagtail stores it: no text to lose.
+        ('<p data-block-key="a"></p>', "html", False),
+        ("javascript:alert(1)", "url", True),
+        ("https://example.com/", "url", False),
+    ],
+)
+def test_emptied_by_cleaning_is_a_value_that_loses_all_its_text(value, kind, emptied):
+    from sahafa.news.sanitize import emptied_by_cleaning
+
+    assert emptied_by_cleaning(value, kind) is emptied

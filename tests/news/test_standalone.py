@@ -109,7 +109,7 @@ STORAGES = {
     **STORAGES,
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
 }
-del WAGTAILDOCS_DOCUMENT_FORM_BASE
+del WAGTAILDOCS_DOCUMENT_FORM_BASE, WAGTAILIMAGES_IMAGE_FORM_BASE
 ALLOWED_HOSTS = ["testserver", "localhost"]
 """
 

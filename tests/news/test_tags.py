@@ -60,3 +60,49 @@ def test_merge_moves_the_articles_and_leaves_a_redirect(make_article):
     assert redirect.redirect_link == keep.get_absolute_url() and redirect.is_permanent
     with pytest.raises(ValueError):
         merge_tags(keep, keep)
+
+
+def test_names_that_sanitising_would_empty_are_refused():
+    from sahafa.news.tags import refused_tag_names, tag_name_errors
+
+    names = ["إيران", "<script>alert(9)</script>", "", "<b></b>", "وسم <i>مائل</i>", "ـــ"]
+    assert refused_tag_names(names) == ["<script>alert(9)</script>", "<b></b>", "ـــ"]
+    errors = tag_name_errors(names)
+    assert len(errors) == 3
+    message = errors[0].messages[0]
+    assert "لا يمكن إنشاء وسم من «<script>alert(9)</script>»" in message
+
+
+def test_tags_from_strings_skips_the_refused_and_creates_no_empty_tag(db):
+    from sahafa.news.models import NewsTag
+    from sahafa.news.tags import tags_from_strings
+
+    NewsTag.objects.create(name="إيران")
+    tags, refused = tags_from_strings(
+        ["إيـــران", "<script>alert(9)</script>", "<b>طاقة</b>", "  ", "طاقة", "<img src=x>"]
+    )
+    assert [t.name for t in tags] == ["إيران", "طاقة"]
+    assert refused == ["<script>alert(9)</script>", "<img src=x>"]
+    assert sorted(NewsTag.objects.values_list("name", flat=True)) == ["إيران", "طاقة"]
+    assert not NewsTag.objects.filter(name="").exists()
+
+
+def test_a_nameless_tag_is_merged_away_never_into(make_article):
+    """A tag left nameless by a save before names were refused: the merge that
+    removes it works; keeping it is refused and changes nothing."""
+    from django.core.exceptions import ValidationError
+
+    from sahafa.news.models import ArticlePage, NewsTag
+    from sahafa.news.tags import merge_tags
+
+    article = make_article("خبر", tags=["وسم مؤقت", "إيران"])
+    nameless, named = NewsTag.objects.get(name="وسم مؤقت"), NewsTag.objects.get(name="إيران")
+    NewsTag.objects.filter(pk=nameless.pk).update(name="")
+    nameless.refresh_from_db()
+
+    with pytest.raises(ValidationError):
+        merge_tags(named, nameless)
+    assert NewsTag.objects.filter(pk=named.pk).exists()
+
+    assert merge_tags(nameless, named) == [article.pk]
+    assert [t.name for t in ArticlePage.objects.get(pk=article.pk).tags.all()] == ["إيران"]

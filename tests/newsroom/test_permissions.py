@@ -35,6 +35,9 @@ MATRIX: dict[str, set[str]] = {
     "edit_home_page": {EIC, ADM},
     "edit_masthead": {EIC, ADM},
     "manage_ticker": {EIC, ADM},
+    "delete_own_draft": {R, SE, EIC, ADM},
+    "delete_published": {EIC, ADM},
+    "delete_once_published": {EIC, ADM},
     "manage_users": {ADM},
     "view_audit_log": {ADM},
     "merge_tags": {ADM},
@@ -139,6 +142,34 @@ def do_publish_breaking(client, user, ctx):
     return response, page.live
 
 
+def delete(client, page):
+    """Wagtail's delete, as its confirmation form posts it; did the page go?"""
+    from wagtail.models import Page
+
+    response = client.post(reverse("wagtailadmin_pages:delete", args=[page.pk]))
+    return response, not Page.objects.filter(pk=page.pk).exists()
+
+
+def do_delete_own_draft(client, user, ctx):
+    return delete(client, ctx["draft"](user, "مسودة للحذف"))
+
+
+def do_delete_published(client, user, ctx):
+    # Their own live article: even the owner, with publish rights, may not erase it.
+    return delete(client, ctx["draft"](user, "خبر منشور للحذف", publish=True))
+
+
+def do_delete_once_published(client, user, ctx):
+    # Published, then taken down: readers saw it, so its revisions are kept.
+    from wagtail.actions.unpublish_page import UnpublishPageAction
+
+    page = ctx["draft"](user, "خبر سُحب من النشر", publish=True)
+    UnpublishPageAction(page, user=ctx["users"]["administrator"]).execute()
+    page.refresh_from_db()
+    assert not page.live and page.first_published_at is not None
+    return delete(client, page)
+
+
 def do_edit_section_front(client, user, ctx):
     section = ctx["politics"]
     response = client.post(edit_url(section), page_data(section, intro="واجهة قسم السياسة الجديدة"))
@@ -226,7 +257,8 @@ def test_permission_matrix(actor, action, allowed, newsroom, home, politics, dra
 def test_matrix_covers_every_role_and_the_required_actions():
     required = {
         "create", "edit_own", "edit_others", "submit", "approve", "publish",
-        "unpublish", "schedule", "manage_ticker", "manage_users", "view_audit_log",
+        "unpublish", "schedule", "delete_own_draft", "delete_published",
+        "manage_ticker", "manage_users", "view_audit_log",
     }  # fmt: skip
     assert required <= set(MATRIX)
     roles = {role for role, _section in ACTORS.values()}

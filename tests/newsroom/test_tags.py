@@ -4,6 +4,7 @@ tag's address. (The matching keys themselves: tests/news/test_tags.py.)"""
 
 from __future__ import annotations
 
+import pytest
 from django.urls import reverse
 
 from .conftest import article_data, client_for
@@ -114,3 +115,41 @@ def test_merge_is_refused_to_non_administrators(newsroom):
     )
     assert response.status_code in (302, 403)
     assert NewsTag.objects.filter(pk=old.pk).exists()
+
+
+# Issue 12: a name sanitising would empty is refused where it is typed (the article
+# form's tag field), with a message, before the tag's save-time gate would raise.
+
+
+@pytest.mark.parametrize("confirm", [{}, {"confirm_new_tags": "on"}])
+def test_a_tag_of_only_markup_is_refused_in_the_editor(newsroom, draft, confirm):
+    from sahafa.news.models import NewsTag
+
+    page = draft(newsroom["reporter"], "خبر موسوم")
+    revisions = page.revisions.count()
+    response = post_tags(
+        client_for(newsroom["reporter"]), page, "<script>alert(9)</script>, طاقة", **confirm
+    )
+    assert response.status_code == 200
+    errors = " ".join(response.context["form"].errors["tags"])
+    assert "لا يمكن إنشاء وسم من «<script>alert(9)</script>»" in errors
+    assert not NewsTag.objects.exists()  # neither the empty one nor its neighbour
+    assert page.revisions.count() == revisions
+
+
+def test_merging_into_a_nameless_tag_is_refused_and_recorded_nowhere(newsroom, make_article):
+    from django.core.exceptions import ValidationError
+
+    from sahafa.news.models import NewsTag
+    from sahafa.newsroom.models import AuditEvent
+    from sahafa.newsroom.tags import merge_tags
+
+    make_article("خبر", tags=["وسم مؤقت", "إيران"])
+    nameless, named = NewsTag.objects.get(name="وسم مؤقت"), NewsTag.objects.get(name="إيران")
+    NewsTag.objects.filter(pk=nameless.pk).update(name="")  # as a save before the fix left it
+    nameless.refresh_from_db()
+    events = AuditEvent.objects.count()
+    with pytest.raises(ValidationError):
+        merge_tags(named, nameless, user=newsroom["administrator"])
+    assert NewsTag.objects.filter(pk=named.pk).exists()
+    assert AuditEvent.objects.count() == events

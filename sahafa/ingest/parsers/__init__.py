@@ -4,7 +4,9 @@ Every parser is ``parse_<format>(data, *, source, **options)`` returning an iter
 Whole-input problems (empty, binary, too large, refused XML) raise
 :class:`~sahafa.ingest.records.RecordError`; per-item problems are *yielded* as
 ``RecordError`` so one bad item never stops a run. :func:`iter_records` hides that
-difference and yields ``ArticleRecord | RecordError`` for any format.
+difference and yields ``ArticleRecord | RecordError`` for any format, and holds every
+file to the bounds of :mod:`~sahafa.ingest.parsers.bounded` (its size once
+decompressed, the length of one JSON line).
 """
 
 from __future__ import annotations
@@ -14,6 +16,13 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from sahafa.ingest.parsers.bounded import (
+    GZIP_MAGIC,
+    MAX_FILE_BYTES,
+    MAX_RECORD_BYTES,
+    check_gzip_size,
+    file_too_large,
+)
 from sahafa.ingest.parsers.feed import parse_feed
 from sahafa.ingest.parsers.html_page import MAX_HTML_BYTES, parse_html_page
 from sahafa.ingest.parsers.jsonl import parse_jsonl
@@ -50,12 +59,17 @@ def iter_records(fmt: str, path_or_url: str, **opts: Any) -> Iterator[ArticleRec
     """Read one file (or, for html/feed, an http(s) URL) and yield records or errors.
 
     WXR and JSON lines files are streamed from disk; other inputs are read whole.
-    Options are passed to the parser (e.g. ``keep_ticker=True``, ``include_pages=True``).
+    ``max_file_bytes`` bounds a file's size (decompressed, for gzip: checked before its
+    first record is yielded, so a refused file loads nothing), ``max_record_bytes``
+    one JSON line. Other options are passed to the parser (e.g. ``keep_ticker=True``,
+    ``include_pages=True``).
     """
     if fmt not in PARSERS:
         raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(sorted(PARSERS))}")
     parser = PARSERS[fmt]
     source = path_or_url
+    max_file = opts.pop("max_file_bytes", None) or MAX_FILE_BYTES
+    max_record = opts.pop("max_record_bytes", None) or MAX_RECORD_BYTES
     try:
         if path_or_url.startswith(("http://", "https://")):
             if fmt not in URL_FORMATS:
@@ -68,11 +82,13 @@ def iter_records(fmt: str, path_or_url: str, **opts: Any) -> Iterator[ArticleRec
             yield from parser(data, source=source, **opts)
         elif os.path.getsize(path_or_url) == 0:
             raise RecordError("empty file", "الملف فارغ", item=source)
+        elif os.path.getsize(path_or_url) > max_file:
+            raise file_too_large(source, max_file)
         elif fmt == "wxr":
             with open(path_or_url, "rb") as fh:
                 yield from parser(fh, source=source, **opts)
         elif fmt == "jsonl":
-            yield from _jsonl_file(path_or_url, **opts)
+            yield from _jsonl_file(path_or_url, max_file, max_record, **opts)
         else:
             if fmt == "html":
                 limit = opts.get("max_bytes", MAX_HTML_BYTES)
@@ -91,17 +107,28 @@ def iter_records(fmt: str, path_or_url: str, **opts: Any) -> Iterator[ArticleRec
         yield RecordError(f"cannot read: {exc}", "تعذّرت قراءة المصدر", item=source)
 
 
-def _jsonl_file(path: str, **opts: Any) -> Iterator[ArticleRecord | RecordError]:
+def _jsonl_file(
+    path: str, max_file: int, max_record: int, **opts: Any
+) -> Iterator[ArticleRecord | RecordError]:
     import gzip
 
-    with open(path, "rb") as probe:
-        magic = probe.read(2)
-    opener: Any = gzip.open if magic == b"\x1f\x8b" else open
-    with opener(path, "rb") as fh:
-        yield from parse_jsonl(fh, source=path, **opts)
+    bounds = {"max_file_bytes": max_file, "max_record_bytes": max_record}
+    with open(path, "rb") as fh:
+        if fh.read(2) != GZIP_MAGIC:
+            fh.seek(0)  # a plain file: its size on disk was checked by the caller
+            yield from parse_jsonl(fh, source=path, **bounds, **opts)
+            return
+        fh.seek(0)
+        # Decompressed once, chunk by chunk and kept nowhere, before the first record:
+        # a file over the bound is refused whole, before the loader commits any of it.
+        check_gzip_size(fh, max_file, source=path)
+        with gzip.GzipFile(fileobj=fh, mode="rb") as stream:
+            yield from parse_jsonl(stream, source=path, **bounds, **opts)
 
 
 __all__ = [
+    "MAX_FILE_BYTES",
+    "MAX_RECORD_BYTES",
     "PARSERS",
     "iter_records",
     "parse_feed",

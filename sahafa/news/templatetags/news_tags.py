@@ -1,19 +1,25 @@
-"""Template helpers for Arabic dates, bidi isolation, images and the ticker."""
+"""Template helpers for Arabic dates, bidi isolation, images, the ticker, and the
+head: canonical address, link-preview cards and JSON-LD."""
 
 from __future__ import annotations
 
+import json
 import re
 
 from django import template
+from django.conf import settings
 from django.forms.utils import flatatt
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from wagtail.images.shortcuts import get_rendition_or_not_found
+from wagtail.models import Page
 
 from sahafa.arabic import format_date, relative_time, to_arabic_digits
 
-from ..images import OPEN_GRAPH_SPEC, picture_renditions
+from .. import structured_data
+from ..addresses import SITE_ICON_SIZE, absolute, site_icon_url
+from ..images import OPEN_GRAPH_SPEC, filter_for, picture_renditions
 from ..ticker import ticker_lines
 
 register = template.Library()
@@ -41,15 +47,106 @@ def bidi(text) -> SafeString:
 _JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
+def json_ld_script(data: dict) -> SafeString:
+    """A JSON-LD ``<script>``; <, > and & are escaped so data cannot close the script."""
+    payload = json.dumps(data, ensure_ascii=False).translate(_JSON_ESCAPES)
+    return mark_safe(f'<script type="application/ld+json">{payload}</script>')  # noqa: S308
+
+
 @register.simple_tag(takes_context=True)
 def article_json_ld(context, article) -> SafeString:
-    """The article's JSON-LD block; <, > and & are escaped so data cannot close the script."""
-    import json
+    """The article's ``NewsArticle`` and its ``BreadcrumbList``, one script each."""
+    outlet = context.get("outlet")
+    return json_ld_script(structured_data.news_article(article, outlet)) + json_ld_script(
+        structured_data.breadcrumbs(article)
+    )
 
-    payload = json.dumps(
-        article.structured_data(context.get("request")), ensure_ascii=False
-    ).translate(_JSON_ESCAPES)
-    return mark_safe(f'<script type="application/ld+json">{payload}</script>')  # noqa: S308
+
+@register.simple_tag(takes_context=True)
+def website_json_ld(context) -> SafeString:
+    """The home page's ``WebSite`` (with the site search) and ``NewsMediaOrganization``."""
+    outlet = context.get("outlet")
+    return json_ld_script(structured_data.website(outlet)) + json_ld_script(
+        structured_data.organization(outlet)
+    )
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context) -> str:
+    """The page's own address under SAHAFA_BASE_URL: a Wagtail page's URL, else the
+    request's path; a listing's later pages keep their ``?page=``, as each is its
+    own canonical page."""
+    page = context.get("page")
+    request = context.get("request")
+    path = page.get_url(request) if isinstance(page, Page) else None
+    if not path:
+        path = request.path if request else "/"
+    number = request.GET.get("page", "") if request else ""
+    # isdecimal, not isdigit: int() refuses "²", which isdigit accepts.
+    if number.isdecimal() and len(number) <= 18 and int(number) > 1:
+        path = f"{path}?page={int(number)}"
+    return absolute(path)
+
+
+def _subject(context) -> tuple[str, str]:
+    """The title and description of what the page is about: its Wagtail page (the
+    home page stands for the outlet), or the author or tag of those views."""
+    page = context.get("page")
+    if isinstance(page, Page):
+        if page.depth <= 2:  # the site's root, the home page
+            return "", page.search_description
+        return page.seo_title or page.title, page.search_description
+    author, tag = context.get("author"), context.get("tag")
+    if author is not None and hasattr(author, "bio"):
+        return author.name, author.job_title or author.bio[:200]
+    if tag is not None and hasattr(tag, "slug"):
+        return tag.name, ""
+    return "", ""
+
+
+def _og_locale() -> str:
+    # Open Graph wants language_TERRITORY; for a bare language, its own territory
+    # (ar → ar_AR, as Facebook lists Arabic).
+    locale = translation.to_locale(translation.get_language() or settings.LANGUAGE_CODE)
+    return locale if "_" in locale else f"{locale}_{locale.upper()}"
+
+
+def _x_handle(url: str) -> str:
+    handle = url.rstrip("/").rsplit("/", 1)[-1] if url else ""
+    return f"@{handle.lstrip('@')}" if handle else ""
+
+
+@register.inclusion_tag("news/includes/social_meta.html", takes_context=True)
+def social_meta(context, title: str = "", description: str = "", image=None, kind: str = "website"):
+    """Open Graph and X (Twitter) card tags of the page.
+
+    ``image`` is a Wagtail image: its link-preview rendition, absolute and with its
+    size, makes a large card; without one the card is a summary with the site icon.
+    Title and description default to what the page is about (:func:`_subject`).
+    """
+    outlet = context.get("outlet")
+    site_name = outlet.name if outlet else ""
+    default_title, default_description = _subject(context)
+    title = title or default_title or site_name
+    description = description or default_description or (outlet.tagline if outlet else "")
+    preview = open_graph_image(context, image) if image else None
+    if preview is None:
+        preview = {"url": site_icon_url(), "width": SITE_ICON_SIZE, "height": SITE_ICON_SIZE}
+        card = "summary"
+    else:
+        card = "summary_large_image"
+    return {
+        "kind": kind,
+        "title": title,
+        "description": description,
+        "url": canonical_url(context),
+        "site_name": site_name,
+        "locale": _og_locale(),
+        "image": preview,
+        "image_alt": title if card == "summary_large_image" else site_name,
+        "card": card,
+        "x_site": _x_handle(outlet.x_twitter) if outlet else "",
+    }
 
 
 def _outlet_conventions(context) -> tuple[str, str, bool]:
@@ -158,13 +255,14 @@ def preload_image(image, role: str) -> SafeString:
 
 @register.simple_tag(takes_context=True)
 def open_graph_image(context, image) -> dict[str, object] | None:
-    """The link-preview image of an article: its absolute address and size."""
+    """The link-preview image of an article: its absolute address and size (None
+    when there is no image, or its file is missing)."""
     if not image:
         return None
-    rendition = get_rendition_or_not_found(image, OPEN_GRAPH_SPEC)
-    request = context.get("request")
-    url = request.build_absolute_uri(rendition.url) if request else rendition.url
-    return {"url": url, "width": rendition.width, "height": rendition.height}
+    rendition = get_rendition_or_not_found(image, filter_for(OPEN_GRAPH_SPEC))
+    if not rendition.width:  # Wagtail's placeholder for a missing source file
+        return None
+    return {"url": absolute(rendition.url), "width": rendition.width, "height": rendition.height}
 
 
 @register.inclusion_tag("news/includes/ticker.html", takes_context=True)

@@ -12,7 +12,7 @@ import os
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
-from sahafa.ingest.loader import LoadOptions, load_paths
+from sahafa.ingest.loader import LoadOptions, import_limits, load_paths
 from sahafa.ingest.parsers import PARSERS, iter_records
 from sahafa.ingest.records import ArticleRecord, RecordError
 
@@ -85,7 +85,7 @@ class Command(BaseCommand):
     def dry_run(self, opts, parse_options) -> None:
         found = failed = 0
         for path in opts["paths"]:
-            for item in iter_records(opts["format"], path, **parse_options):
+            for item in iter_records(opts["format"], path, **import_limits(), **parse_options):
                 if opts["limit"] and found + failed >= opts["limit"]:
                     break
                 if isinstance(item, RecordError):
