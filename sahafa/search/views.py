@@ -34,7 +34,9 @@ def reader_request(params) -> tuple[SearchRequest, list[str]]:
         if given and value is None:
             notices.append(
                 _("تجاهلنا %(label)s «%(value)s»: ليس تاريخًا يمكن البحث به.")
-                % {"label": label, "value": given[:20]}
+                # Isolated (FSI … PDI): what the reader typed may mix scripts, and
+                # must not reorder the Arabic sentence around it.
+                % {"label": label, "value": f"\u2068{given[:20]}\u2069"}
             )
     return req, notices
 
