@@ -30,6 +30,13 @@ for tool in sqlmap wapiti; do
   command -v "$tool" >/dev/null || { echo "{\"error\": \"$tool not available\"}"; exit 2; }
 done
 
+# Debian's wapiti asks for brotli bodies (Accept-Encoding: ..., br) but decodes them
+# only with python3-brotli; without it, every page Sahafa serves in brotli is
+# unreadable to the crawler, which then finds one URL.
+if ! /usr/bin/python3 -c "import brotli" 2>/dev/null; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3-brotli >"$WORK/apt-brotli.log" 2>&1 || true
+fi
+
 # 2. A demo site (or a few articles when the demo content is absent), served locally.
 mkdir -p "$SAHAFA_HOME"
 if [ -f "$REPO/sahafa/news/demo/content.json" ]; then
