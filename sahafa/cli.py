@@ -189,6 +189,19 @@ def default_workers() -> int:
     return max(1, os.cpu_count() or 1)
 
 
+def default_base_url(host: str, port: int) -> None:
+    """Without SAHAFA_BASE_URL, the address being served is the public one: canonical
+    links, cards, feeds and sitemaps then name the site the reader opened, and the
+    worker's re-renders fill the cache entries readers ask for."""
+    if os.environ.get("SAHAFA_BASE_URL", "").strip():
+        return
+    # A wildcard listen address names no host a reader could open.
+    name = "localhost" if host in ("0.0.0.0", "::", "") else host  # noqa: S104
+    if ":" in name:
+        name = f"[{name}]"
+    os.environ["SAHAFA_BASE_URL"] = f"http://{name}:{port}"
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] in {"-h", "--help", "help"}:
@@ -210,6 +223,7 @@ def main(argv: list[str] | None = None) -> None:
         args = parser.parse_args(rest)
         if args.home:
             os.environ["SAHAFA_HOME"] = args.home
+        default_base_url(args.host, args.port)
         demo(args.port, not args.no_serve, args.host)
     elif verb == "serve":
         parser.add_argument("--workers", type=int, default=default_workers())
@@ -219,6 +233,7 @@ def main(argv: list[str] | None = None) -> None:
             help="do not start a task worker beside the server (one runs elsewhere)",
         )
         args = parser.parse_args(rest)
+        default_base_url(args.host, args.port)
         serve(args.port, args.workers, args.host, with_worker=not args.no_worker)
     else:
         fail(f"unknown command {verb!r}; see 'sahafa --help'")

@@ -50,3 +50,17 @@ def test_a_wrong_trusted_proxy_stops_start_up(tmp_path):
     assert result.returncode != 0
     assert "SAHAFA_TRUSTED_PROXIES" in result.stderr and "'vpn'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_served_address_is_the_public_one_unless_set(monkeypatch):
+    from sahafa.cli import default_base_url
+
+    monkeypatch.delenv("SAHAFA_BASE_URL", raising=False)
+    default_base_url("127.0.0.1", 8799)
+    assert os.environ["SAHAFA_BASE_URL"] == "http://127.0.0.1:8799"
+    monkeypatch.delenv("SAHAFA_BASE_URL")
+    default_base_url("::1", 8000)
+    assert os.environ["SAHAFA_BASE_URL"] == "http://[::1]:8000"
+    monkeypatch.setenv("SAHAFA_BASE_URL", "https://news.example")
+    default_base_url("0.0.0.0", 8000)  # noqa: S104
+    assert os.environ["SAHAFA_BASE_URL"] == "https://news.example"
