@@ -20,6 +20,25 @@ def reference_page() -> Path:
     return data_dir().parent / "reference" / "seed-page.txt"
 
 
+def run_sahafa(*args: str, home, timeout: int = 120, umask: int | None = None, **env: str):
+    """The ``sahafa`` command in a process of its own, on the site at ``home``, with
+    the production settings (not the tests') and ``env`` on top of this environment;
+    ``umask`` is the one it starts with (as a shell would give it)."""
+    import subprocess
+    import sys
+
+    environ = {**os.environ, "SAHAFA_HOME": str(home), **env}
+    environ.pop("DJANGO_SETTINGS_MODULE", None)
+    return subprocess.run(
+        [sys.executable, "-m", "sahafa.cli", *args],
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        preexec_fn=None if umask is None else lambda: os.umask(umask),  # noqa: PLW1509
+    )
+
+
 @pytest.fixture
 def shared_data() -> Path:
     path = data_dir()

@@ -6,21 +6,15 @@ import sys
 
 import pytest
 
+from tests.conftest import run_sahafa
+
 
 @pytest.mark.parametrize(
     "url",
     ["nonsense://nowhere", "postgres://user:pw@127.0.0.1:1/none"],
 )
 def test_bad_database_url_is_one_clear_line(tmp_path, url):
-    env = {**os.environ, "SAHAFA_HOME": str(tmp_path), "SAHAFA_DATABASE_URL": url}
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    result = subprocess.run(
-        [sys.executable, "-m", "sahafa.cli", "demo", "--no-serve"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_sahafa("demo", "--no-serve", home=tmp_path, SAHAFA_DATABASE_URL=url)
     assert result.returncode == 2
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1, result.stderr
@@ -38,15 +32,7 @@ def test_help_lists_the_commands():
 
 
 def test_a_wrong_trusted_proxy_stops_start_up(tmp_path):
-    env = {**os.environ, "SAHAFA_HOME": str(tmp_path), "SAHAFA_TRUSTED_PROXIES": "10.0.0.1, vpn"}
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    result = subprocess.run(
-        [sys.executable, "-m", "sahafa.cli", "manage", "check"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_sahafa("manage", "check", home=tmp_path, SAHAFA_TRUSTED_PROXIES="10.0.0.1, vpn")
     assert result.returncode != 0
     assert "SAHAFA_TRUSTED_PROXIES" in result.stderr and "'vpn'" in result.stderr
     assert "Traceback" not in result.stderr

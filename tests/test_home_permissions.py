@@ -7,10 +7,10 @@ usually has, and with a home an older install left open.
 
 import os
 import stat
-import subprocess
-import sys
 
 import pytest
+
+from tests.conftest import run_sahafa
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
 
@@ -33,16 +33,9 @@ default_storage.save("original_images/photo.jpg", ContentFile(b"jpeg"))
 
 
 def run_in_home(home) -> None:
-    env = {**os.environ, "SAHAFA_HOME": str(home)}
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    env.pop("SAHAFA_DATABASE_URL", None)
-    result = subprocess.run(
-        [sys.executable, "-m", "sahafa.cli", "manage", "shell", "-c", WRITE_EVERYTHING],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        preexec_fn=lambda: os.umask(0o022),  # noqa: PLW1509 - the shell's usual umask
+    # The shell's usual umask; SQLite whatever the tests run on.
+    result = run_sahafa(
+        "manage", "shell", "-c", WRITE_EVERYTHING, home=home, umask=0o022, SAHAFA_DATABASE_URL=""
     )
     assert result.returncode == 0, result.stderr
 

@@ -198,15 +198,26 @@ class LatestArticlesFeed(Feed):
         }
 
 
-class SectionFeed(LatestArticlesFeed):
+class SubjectFeed(LatestArticlesFeed):
+    """The articles of one section, tag or author, found by the slug in the address."""
+
+    subjects = None  # the queryset the slug is looked up in
+
     def get_object(self, request, slug: str) -> FeedRequest:
-        section = SectionPage.objects.live().filter(slug=slug).first()
-        if section is None:
+        subject = self.subjects.filter(slug=slug).first()
+        if subject is None:
             raise Http404
-        return FeedRequest(OutletSettings.load(request_or_site=request), request.path, section)
+        return FeedRequest(OutletSettings.load(request_or_site=request), request.path, subject)
 
     def title(self, obj: FeedRequest) -> str:
-        return f"{obj.subject.title} — {obj.outlet.name}"
+        return f"{obj.subject} — {obj.outlet.name}"
+
+    def link(self, obj: FeedRequest) -> str:
+        return absolute(obj.subject.get_absolute_url())
+
+
+class SectionFeed(SubjectFeed):
+    subjects = SectionPage.objects.live()
 
     def link(self, obj: FeedRequest) -> str:
         return absolute(obj.subject.url)
@@ -215,40 +226,20 @@ class SectionFeed(LatestArticlesFeed):
         return ArticlePage.objects.published().in_section(obj.subject)
 
 
-class TagFeed(LatestArticlesFeed):
-    def get_object(self, request, slug: str) -> FeedRequest:
-        tag = NewsTag.objects.filter(slug=slug).first()
-        if tag is None:
-            raise Http404
-        return FeedRequest(OutletSettings.load(request_or_site=request), request.path, tag)
-
-    def title(self, obj: FeedRequest) -> str:
-        return f"{obj.subject.name} — {obj.outlet.name}"
-
-    def link(self, obj: FeedRequest) -> str:
-        return absolute(obj.subject.get_absolute_url())
+class TagFeed(SubjectFeed):
+    subjects = NewsTag.objects.all()
 
     def articles(self, obj: FeedRequest):
         return ArticlePage.objects.published().tagged(obj.subject)
 
 
-class AuthorFeed(LatestArticlesFeed):
+class AuthorFeed(SubjectFeed):
     """One writer's articles, for readers who follow a columnist or a correspondent."""
 
-    def get_object(self, request, slug: str) -> FeedRequest:
-        author = Author.objects.filter(slug=slug).first()
-        if author is None:
-            raise Http404
-        return FeedRequest(OutletSettings.load(request_or_site=request), request.path, author)
-
-    def title(self, obj: FeedRequest) -> str:
-        return f"{obj.subject.name} — {obj.outlet.name}"
+    subjects = Author.objects.all()
 
     def description(self, obj: FeedRequest) -> str:
         return obj.subject.job_title or obj.subject.bio[:300] or obj.outlet.name
-
-    def link(self, obj: FeedRequest) -> str:
-        return absolute(obj.subject.get_absolute_url())
 
     def articles(self, obj: FeedRequest):
         return ArticlePage.objects.published().by_author(obj.subject)

@@ -91,10 +91,6 @@ class ArticlePageQuerySet(PageQuerySet):
         """The articles any reader may see: live, and under no view restriction."""
         return self.filter(live=True).exclude(under_view_restriction())
 
-    def restricted(self) -> ArticlePageQuerySet:
-        """Articles under a view restriction (on them or on an ancestor)."""
-        return self.filter(under_view_restriction())
-
     def in_section(self, section) -> ArticlePageQuerySet:
         return self.filter(section=section)
 

@@ -12,7 +12,7 @@ Every text that reaches a public page passes one of three gates on save:
 
 Sanitising never produces an empty required value: a required field or body block
 whose text would be all markup (``<b></b>``, ``<img src=x onerror=…>``) is refused
-with a validation error naming it (:func:`clean_required_text`), never saved empty —
+with a validation error naming it (:func:`check_required_text`), never saved empty —
 an empty heading or title would otherwise block the next editor's publish. The
 models' ``clean()`` and the body block's ``clean()`` refuse it when it is entered;
 the ``pre_save`` gates refuse it on every other path (importers, the shell).
@@ -182,19 +182,6 @@ def emptied_by_cleaning(value: str | None, kind: str = "text") -> bool:
             clean_text(clean_html(value))
         )
     return not has_visible_text(clean_text(value))
-
-
-def clean_required_text(value: str, label) -> str:
-    """:func:`clean_text` for a value that may not be empty.
-
-    Returns the cleaned text, or raises ``ValidationError`` (code
-    ``"emptied_by_cleaning"``, the message naming ``label``) when cleaning would
-    leave nothing a reader sees of it.
-    """
-    cleaned = clean_text(value)
-    if emptied_by_cleaning(value):
-        raise ValidationError(EMPTIED_MESSAGE, code="emptied_by_cleaning", params={"field": label})
-    return cleaned
 
 
 # The model-level gates: which fields of a saved instance pass which cleaner.

@@ -1,14 +1,13 @@
 """Keeping tags free of near-duplicates and of empty names: matching keys, the «هل
-تقصد» check, the names refused, tags from strings, merging.
+تقصد» check, the names refused, merging.
 
 The page editor's form (:mod:`sahafa.news.forms`) asks before a near-duplicate is
 created; :func:`merge_tags` folds one that exists into another. The newsroom adds
 who may merge, and the audit record (:func:`sahafa.newsroom.tags.merge_tags`).
 
 A name that sanitising would empty (``<script>alert(9)</script>``, ``<b></b>``) never
-becomes a tag: :func:`tag_name_errors` says so for a form, :func:`tags_from_strings`
-skips it for code that makes tags from strings, and the tag's ``pre_save`` gate
-refuses it on any other path (:func:`sahafa.news.sanitize.clean_tag_name`).
+becomes a tag: :func:`tag_name_errors` says so for a form, and the tag's
+``pre_save`` gate refuses it on any other path (:func:`sahafa.news.sanitize.clean_tag_name`).
 """
 
 from __future__ import annotations
@@ -77,26 +76,6 @@ def tag_name_errors(names: Iterable[str]) -> list[ValidationError]:
         ValidationError(TAG_REFUSED_MESSAGE, code="emptied_by_cleaning", params={"tag": name})
         for name in refused_tag_names(names)
     ]
-
-
-def tags_from_strings(names: Iterable[str]) -> tuple[list[NewsTag], list[str]]:
-    """The tags named by ``names`` (existing, matched as stored, or created), in order
-    and without repeats, and the names refused (:func:`refused_tag_names`), which are
-    neither created nor returned as tags. Blank names are skipped."""
-    tags: list[NewsTag] = []
-    refused: list[str] = []
-    for raw in names:
-        if not has_visible_text(raw):
-            continue
-        try:
-            name = clean_tag_name(raw)[: NewsTag._meta.get_field("name").max_length]
-        except ValidationError:
-            refused.append(raw)
-            continue
-        tag = NewsTag.objects.filter(name__iexact=name).first() or NewsTag.objects.create(name=name)
-        if tag not in tags:
-            tags.append(tag)
-    return tags, refused
 
 
 def existing_tags(names: list[str]) -> dict[str, NewsTag]:

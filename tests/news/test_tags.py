@@ -73,20 +73,6 @@ def test_names_that_sanitising_would_empty_are_refused():
     assert "لا يمكن إنشاء وسم من «<script>alert(9)</script>»" in message
 
 
-def test_tags_from_strings_skips_the_refused_and_creates_no_empty_tag(db):
-    from sahafa.news.models import NewsTag
-    from sahafa.news.tags import tags_from_strings
-
-    NewsTag.objects.create(name="إيران")
-    tags, refused = tags_from_strings(
-        ["إيـــران", "<script>alert(9)</script>", "<b>طاقة</b>", "  ", "طاقة", "<img src=x>"]
-    )
-    assert [t.name for t in tags] == ["إيران", "طاقة"]
-    assert refused == ["<script>alert(9)</script>", "<img src=x>"]
-    assert sorted(NewsTag.objects.values_list("name", flat=True)) == ["إيران", "طاقة"]
-    assert not NewsTag.objects.filter(name="").exists()
-
-
 def test_a_nameless_tag_is_merged_away_never_into(make_article):
     """A tag left nameless by a save before names were refused: the merge that
     removes it works; keeping it is refused and changes nothing."""

@@ -37,6 +37,12 @@ def newsroom(politics, economy):
     return users
 
 
+@pytest.fixture
+def chief(django_user_model):
+    """A superuser who signs in with PASSWORD (the sign-in and two-factor tests)."""
+    return django_user_model.objects.create_superuser("chief", "chief@example.com", PASSWORD)
+
+
 def client_for(user) -> Client:
     client = Client()
     client.force_login(user)

@@ -14,10 +14,10 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image as PILImage
 
 from .conftest import client_for
+from .test_security_uploads import upload_image
 
 pytestmark = pytest.mark.django_db
 
@@ -82,19 +82,6 @@ def media_root(settings, tmp_path) -> Path:
 
 def stored_files(root: Path) -> list[Path]:
     return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
-
-
-def upload_image(client, name: str, content: bytes, content_type: str):
-    from wagtail.models import Collection
-
-    return client.post(
-        "/admin/images/add/",
-        {
-            "title": "صورة",
-            "file": SimpleUploadedFile(name, content, content_type),
-            "collection": Collection.get_first_root_node().pk,
-        },
-    )
 
 
 @pytest.mark.parametrize(

@@ -6,32 +6,23 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.test import Client
+
+from .conftest import PASSWORD
 
 # These tests move the clock: an in-process cache follows it, a Redis server does not.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("local_cache")]
 
-PASSWORD = "kalima-sirr-2026"
 
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def chief(django_user_model):
-    return django_user_model.objects.create_superuser("chief", "chief@example.com", PASSWORD)
-
-
-def sign_in(client, username, password, address="10.0.0.1"):
+def sign_in(client, username, password, address="10.0.0.1", forwarded_for=None):
+    """Wagtail's sign-in form posted from ``address`` (through a proxy that reports
+    ``forwarded_for`` as X-Forwarded-For, when given)."""
+    headers = {} if forwarded_for is None else {"HTTP_X_FORWARDED_FOR": forwarded_for}
     return client.post(
         "/admin/login/",
         {"username": username, "password": password, "next": "/admin/"},
         REMOTE_ADDR=address,
+        **headers,
     )
 
 

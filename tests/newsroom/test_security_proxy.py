@@ -9,13 +9,14 @@ from __future__ import annotations
 import ipaddress
 
 import pytest
-from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 
 from sahafa.newsroom.security import throttle
 
-PASSWORD = "kalima-sirr-2026"
+from .conftest import PASSWORD
+from .test_security_login import sign_in as login_form
+
 PROXY = "192.0.2.10"
 TRUSTED_SETTING = [PROXY, "10.1.0.0/16", "2001:db8:cd00::/40"]
 
@@ -92,22 +93,13 @@ def test_a_broken_or_missing_header_falls_back_to_the_last_trusted_hop():
 
 
 @pytest.fixture
-def chief(db, django_user_model, settings, local_cache):
+def chief(chief, settings, local_cache):
     settings.SAHAFA_TRUSTED_PROXIES = [PROXY]
-    cache.clear()
-    yield django_user_model.objects.create_superuser("chief", "chief@example.com", PASSWORD)
-    cache.clear()
+    return chief
 
 
 def sign_in(username, password, remote_addr, forwarded_for=None):
-    headers = {"REMOTE_ADDR": remote_addr}
-    if forwarded_for is not None:
-        headers["HTTP_X_FORWARDED_FOR"] = forwarded_for
-    return Client().post(
-        "/admin/login/",
-        {"username": username, "password": password, "next": "/admin/"},
-        **headers,
-    )
+    return login_form(Client(), username, password, remote_addr, forwarded_for)
 
 
 def test_many_clients_behind_one_proxy_do_not_lock_out_another(chief):

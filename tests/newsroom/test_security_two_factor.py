@@ -13,29 +13,17 @@ import re
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.test import Client
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from .conftest import PASSWORD
+
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("local_cache")]
 
-PASSWORD = "kalima-sirr-2026"
 ENROL = "/admin/two-factor/enrol/"
 VERIFY = "/admin/two-factor/verify/"
 START = dt.datetime(2026, 4, 3, 9, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def chief(django_user_model):
-    return django_user_model.objects.create_superuser("chief", "chief@example.com", PASSWORD)
 
 
 @pytest.fixture
