@@ -12,7 +12,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 
-from sahafa.newsroom.security import throttle
+from sahafa.news import clients
 
 from .conftest import PASSWORD
 from .test_security_login import sign_in as login_form
@@ -22,13 +22,13 @@ TRUSTED_SETTING = [PROXY, "10.1.0.0/16", "2001:db8:cd00::/40"]
 
 
 def parse_trusted_proxies(value):
-    return throttle.parse_trusted_proxies(value)
+    return clients.parse_trusted_proxies(value)
 
 
 def forwarded_client_ip(remote_addr, forwarded_for, trusted=None):
     if trusted is None:
-        trusted = throttle.parse_trusted_proxies(TRUSTED_SETTING)
-    return throttle.forwarded_client_ip(remote_addr, forwarded_for, trusted)
+        trusted = clients.parse_trusted_proxies(TRUSTED_SETTING)
+    return clients.forwarded_client_ip(remote_addr, forwarded_for, trusted)
 
 
 # -- the pure address logic ------------------------------------------------------------
