@@ -48,10 +48,18 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wrk(url: str, seconds: int, connections: int, headers: list[str] | None = None) -> dict:
+def wrk(
+    url: str,
+    seconds: int,
+    connections: int,
+    headers: list[str] | None = None,
+    script: Path | None = None,
+) -> dict:
     cmd = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
     for header in headers or []:
         cmd += ["-H", header]
+    if script is not None:  # a Lua script: another method, a body
+        cmd += ["-s", str(script)]
     out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
 

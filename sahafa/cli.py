@@ -84,7 +84,10 @@ def serve(port: int, workers: int, host: str, with_worker: bool = True) -> None:
     ):
         call_command("collectstatic", interactive=False, verbosity=0)
     from sahafa.delivery.purge import purge
+    from sahafa.news.site_row import follow_base_url
 
+    # Wagtail's Site row names the address served (SAHAFA_BASE_URL may have changed).
+    follow_base_url()
     # Pages cached by a previous release (here and at the edge) may name old static files.
     purge(None)
     connections.close_all()

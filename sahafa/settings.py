@@ -184,6 +184,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "corsheaders",
     "django_tasks",
     "django_tasks_db",
     "django_otp",
@@ -203,6 +204,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Outside the page cache so that cached responses get the headers too.
     "sahafa.delivery.middleware.SecurityHeadersMiddleware",
+    # CORS for the read API (/api/v1/): preflights answered here, and every API
+    # response readable from any origin (refusals of the guard below included).
+    "sahafa.delivery.cors.ReadCorsMiddleware",
     # Control characters, lone surrogates, overlong addresses, unreadable page numbers:
     # an Arabic 400/414/404 before any view or query sees them.
     "sahafa.delivery.request_guard.RequestGuardMiddleware",
@@ -221,7 +225,9 @@ MIDDLEWARE = [
     "sahafa.newsroom.security.throttle.LoginThrottleMiddleware",
     "sahafa.newsroom.security.two_factor.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Wagtail's redirects (the old addresses an import keeps, editors' own), answered
+    # only towards pages readers may see, and WordPress's /?p=101 on the home page.
+    "sahafa.news.redirects.RedirectMiddleware",
 ]
 
 ROOT_URLCONF = "sahafa.urls"
@@ -414,6 +420,14 @@ LOGGING = {
 
 # Sahafa's own switches.
 SAHAFA_PAGE_CACHE_SECONDS = int(os.environ.get("SAHAFA_PAGE_CACHE_SECONDS", "300"))
+# What the feeds carry of each article: "summary" (the standfirst: readers come to
+# the site for the rest) or "full" (the whole body too, for feed readers and
+# aggregators that show it).
+SAHAFA_FEED_CONTENT = os.environ.get("SAHAFA_FEED_CONTENT", "summary").strip().lower()
+if SAHAFA_FEED_CONTENT not in ("summary", "full"):
+    raise ImproperlyConfigured(
+        f"SAHAFA_FEED_CONTENT: {SAHAFA_FEED_CONTENT!r} is neither 'summary' nor 'full'"
+    )
 # An edge cache in front (Varnish with deploy/varnish/sahafa.vcl): where it takes
 # PURGE requests, e.g. http://127.0.0.1:6081. Purges go through Wagtail's frontend
 # cache module, so a CDN is one more WAGTAILFRONTENDCACHE entry.
@@ -432,4 +446,29 @@ if SAHAFA_EDGE_PURGE_URL:
 SAHAFA_SCHEDULER_INTERVAL = float(os.environ.get("SAHAFA_SCHEDULER_INTERVAL", "10"))
 SAHAFA_SCHEDULER_LATE_SECONDS = float(os.environ.get("SAHAFA_SCHEDULER_LATE_SECONDS", "120"))
 SAHAFA_SEARCH_BACKENDS = {"default": {"BACKEND": "sahafa.search.backends.auto"}}
+
+# The read API (/api/v1/, sahafa/api.py): requests per client (see sahafa.news.clients)
+# per second, minute, hour or day, e.g. "600/m"; empty for no limit. Answers of the page
+# cache come before Django and are not counted.
+SAHAFA_API_RATE = os.environ.get("SAHAFA_API_RATE", "600/m").strip()
+# CORS (django-cors-headers, sahafa.delivery.cors): the API is open to every origin for
+# reading, without credentials; nothing else answers cross-origin requests.
+CORS_URLS_REGEX = r"^/api/v1/"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_PREFLIGHT_MAX_AGE = 86400
 SAHAFA_RELATED_PROVIDER = "sahafa.related.providers.stored"
+# «الأكثر قراءة» (sahafa.delivery.most_read): the beacon counts views in the database,
+# or in Redis when SAHAFA_CACHE_URL names one; every SAHAFA_MOST_READ_INTERVAL seconds
+# the worker folds them into hourly counts and recomputes the lists (0: never).
+SAHAFA_MOST_READ_INTERVAL = float(os.environ.get("SAHAFA_MOST_READ_INTERVAL", "300"))
+SAHAFA_MOST_READ = (
+    {
+        "BACKEND": "sahafa.delivery.most_read.backends.redis",
+        "LOCATION": os.environ["SAHAFA_CACHE_URL"].strip(),
+        "KEY_PREFIX": "sahafa:most-read",
+    }
+    if os.environ.get("SAHAFA_CACHE_URL", "").strip()
+    else {"BACKEND": "sahafa.delivery.most_read.backends.database"}
+)

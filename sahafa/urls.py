@@ -5,6 +5,8 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from sahafa import api
+
 # The newsroom answers a few admin addresses in Wagtail's place (ahead of its URLs).
 newsroom_admin = (
     [path("admin/", include("sahafa.newsroom.admin_urls"))]
@@ -18,6 +20,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("", include("sahafa.news.urls")),
     path("", include("sahafa.search.urls")),
+    # The read API: the content and search routers composed at the top floor.
+    path(api.API_PREFIX, api.urls()),
     path("", include("sahafa.delivery.urls")),
 ]
 

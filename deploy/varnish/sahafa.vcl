@@ -67,11 +67,19 @@ sub vcl_recv {
     # Keep only the query parameters that change the page, as the page cache does
     # (sahafa/delivery/cache_policy.py): a flood of others creates no objects.
     if (req.url ~ "\?") {
-        if (req.url ~ "^/(search/|api/v1/articles/\?)") {
+        if (req.url ~ "^/api/v1/") {
+            # The API reads every parameter it is given and refuses (400, never
+            # stored) any it does not know: sorted, the rest is the app's answer.
+            set req.url = std.querysort(req.url);
+        } elsif (req.url ~ "^/search/") {
             set req.url = regsuball(req.url, "([?&])(?!(?:q|section|author|tag|from|to|page)=)[^&]*", "\1");
             set req.url = regsuball(req.url, "&{2,}", "&");
             set req.url = regsub(req.url, "\?&+", "?");
             set req.url = std.querysort(regsub(req.url, "[?&]+$", ""));
+        } elsif (req.url ~ "^/\?(?:.*&)?(?:p|page_id|attachment_id)=") {
+            # WordPress's plain links on the home page (/?p=101): the app answers a
+            # 301 or a 404 for each, never the home page (sahafa/news/redirects.py).
+            set req.url = regsub(req.url, "^/\?(?:.*&)?((?:p|page_id|attachment_id)=[^&]*)(?:&.*)?$", "/?\1");
         } elsif (req.url ~ "[?&]page=[0-9]{1,6}(&|$)") {
             set req.url = regsub(req.url, "^([^?]*)\?(?:.*&)?(page=[0-9]{1,6})(?:&.*)?$", "\1?\2");
         } else {

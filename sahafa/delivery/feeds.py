@@ -7,6 +7,13 @@ article with a lead image carries it twice, as readers look for it: an RSS
 ``enclosure`` (or Atom ``link rel="enclosure"``) with the file's length and type,
 and a Media RSS ``media:content`` with its size. The image is the link-preview
 rendition (``OPEN_GRAPH_SPEC``), the one og:image and JSON-LD name too.
+
+Each item's description is its summary. With ``SAHAFA_FEED_CONTENT=full`` the
+article's whole body travels too, as feed readers and aggregators read it: RSS
+``content:encoded``, Atom ``content type="html"`` — the blocks as the page renders
+them, with every address made absolute and the responsive-image sources left out
+(a feed reader shows the ``<img>`` fallback; relative ``srcset`` entries would
+break in it).
 """
 
 from __future__ import annotations
@@ -14,6 +21,8 @@ from __future__ import annotations
 import mimetypes
 from dataclasses import dataclass
 
+import lxml.html
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
@@ -25,6 +34,36 @@ from sahafa.news.models import ArticlePage, Author, NewsTag, OutletSettings, Sec
 
 FEED_SIZE = 30
 MEDIA_RSS_NS = "http://search.yahoo.com/mrss/"
+CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
+
+
+def full_content_enabled() -> bool:
+    return settings.SAHAFA_FEED_CONTENT == "full"
+
+
+def full_content(item: ArticlePage) -> str:
+    """The article's body as HTML a feed reader can show on its own: the blocks'
+    own templates, then absolute addresses and plain ``<img>`` images."""
+    html = "".join(block.render() for block in item.body)
+    if not html.strip():
+        return ""
+    fragment = lxml.html.fragment_fromstring(html, create_parent="div")
+    # Each <picture> becomes its <img>. libxml2's HTML parser does not know <source>
+    # is empty and nests the <img> inside it, so the sources cannot simply be dropped.
+    for picture in list(fragment.iter("picture")):
+        images = picture.xpath(".//img")
+        if images:
+            images[0].tail = picture.tail
+            picture.getparent().replace(picture, images[0])
+        else:
+            picture.drop_tree()
+    for image in fragment.iter("img"):
+        for attribute in ("srcset", "sizes", "loading", "decoding"):
+            image.attrib.pop(attribute, None)
+    fragment.make_links_absolute(absolute("/"), resolve_base_href=False)
+    return "".join(
+        lxml.html.tostring(child, encoding="unicode") for child in fragment.iterchildren()
+    )
 
 
 class MediaContentMixin:
@@ -47,11 +86,14 @@ class ArabicRssFeed(MediaContentMixin, Rss201rev2Feed):
         attrs = super().rss_attributes()
         attrs["xmlns:dc"] = "http://purl.org/dc/elements/1.1/"
         attrs["xmlns:media"] = MEDIA_RSS_NS
+        attrs["xmlns:content"] = CONTENT_NS
         return attrs
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
         self.add_media_content(handler, item)
+        if item.get("content_html"):
+            handler.addQuickElement("content:encoded", item["content_html"])
 
 
 class ArabicAtomFeed(MediaContentMixin, Atom1Feed):
@@ -64,6 +106,8 @@ class ArabicAtomFeed(MediaContentMixin, Atom1Feed):
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
         self.add_media_content(handler, item)
+        if item.get("content_html"):
+            handler.addQuickElement("content", item["content_html"], {"type": "html"})
 
 
 @dataclass(frozen=True)
@@ -178,9 +222,10 @@ class LatestArticlesFeed(Feed):
         return [Enclosure(image.url, str(image.length), image.mime_type)]
 
     def item_extra_kwargs(self, item: ArticlePage) -> dict:
+        extra = {"content_html": full_content(item)} if full_content_enabled() else {}
         image = lead_image(item)
         if image is None:
-            return {}
+            return extra
         attrs = {
             "url": image.url,
             "type": image.mime_type,
@@ -189,7 +234,7 @@ class LatestArticlesFeed(Feed):
             "width": str(image.width),
             "height": str(image.height),
         }
-        return {
+        return extra | {
             "media_content": {
                 "attrs": attrs,
                 "description": item.lead_caption,

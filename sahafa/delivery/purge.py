@@ -35,6 +35,10 @@ MAX_PRECISE_PATHS = 400
 # Rendered again after a purge, at most this many (home and sections first).
 MAX_WARMED_PATHS = 20
 TICKER_PATH = "/fragments/ticker.json"
+# The most-read lists: purged by their own fold (sahafa.delivery.most_read), and by any
+# change, so an article unpublished leaves them at once.
+MOST_READ_PATH = "/fragments/most-read.json"
+MOST_READ_API_PATH = "/api/v1/most-read/"
 
 
 class PageCacheBackend(BaseBackend):
@@ -67,10 +71,12 @@ class EdgeBackend(HTTPBackend):
 
 def site_paths() -> set[str]:
     """What lists every article: home, the feeds, the sitemaps, the API's lists,
-    the ticker (it shows the latest headlines)."""
+    the ticker (it shows the latest headlines), the most-read lists."""
     paths = {
         "/",
         TICKER_PATH,
+        MOST_READ_PATH,
+        MOST_READ_API_PATH,
         "/feeds/latest.xml",
         "/feeds/atom.xml",
         "/sitemap.xml",
@@ -78,6 +84,8 @@ def site_paths() -> set[str]:
         "/api/v1/articles/",
         "/api/v1/sections/",
         "/api/v1/tags/",
+        "/api/v1/authors/",
+        "/api/v1/ticker/",
     }
     paths.update(f"/sitemap-{name}.xml" for name in SITEMAPS)
     return paths

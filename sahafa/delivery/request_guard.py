@@ -13,7 +13,9 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote_to_bytes
 
-from sahafa.news.errors import refused
+from django.utils.translation import gettext as _
+
+from sahafa.news.errors import json_error, refused
 
 #: Longest path (its bytes) plus query string (as sent) accepted. The server in front
 #: (granian, through hyper) lets through up to 64 KB; what lies between is answered
@@ -28,6 +30,10 @@ MAX_TARGET_BYTES = 8 * 1024
 #: (past any listing, and past a 64-bit integer), names no page: a 404. Other values
 #: (``abc``, ``-3``) are the views' to read; they treat them as no number.
 MAX_PAGE_DIGITS = 18
+
+#: The read API refuses a malformed parameter with a 400 naming it (sahafa/api.py):
+#: an unreadable page number there too.
+API_PREFIX = "/api/"
 
 # C0 controls and DEL, as bytes of the decoded address.
 _CONTROL_BYTES = re.compile(rb"[\x00-\x1f\x7f]")
@@ -63,10 +69,21 @@ def is_unreadable_number(value: str) -> bool:
     return value.isdigit() and not (value.isdecimal() and len(value) <= MAX_PAGE_DIGITS)
 
 
+def unreadable_api_page():
+    response = json_error(
+        400,
+        _("قيمة «%(name)s» يجب أن تكون عددًا صحيحًا.") % {"name": "page"},
+        "page: not a page number",
+        parameter="page",
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 class RequestGuardMiddleware:
     """414 for an address over MAX_TARGET_BYTES; 400 for control characters or lone
     surrogates in the path or the query string; 404 for a ``page`` of digits that is
-    no page number. A cookie carrying control characters is dropped, not refused:
+    no page number (400 in the API, as its other malformed parameters). A cookie carrying control characters is dropped, not refused:
     none of ours does, and the reader could not clear it from a page."""
 
     def __init__(self, get_response):
@@ -79,6 +96,8 @@ class RequestGuardMiddleware:
         if is_malformed(path_bytes(request.path_info)) or is_malformed(query_bytes(query)):
             return refused(request, 400)
         if any(is_unreadable_number(value) for value in request.GET.getlist("page")):
+            if request.path_info.startswith(API_PREFIX):
+                return unreadable_api_page()
             return refused(request, 404)
         for name, value in list(request.COOKIES.items()):
             if _BAD_TEXT.search(name) or _BAD_TEXT.search(value):

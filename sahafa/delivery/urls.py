@@ -1,8 +1,6 @@
 from django.urls import path
 
-from sahafa.news import converters
-
-from . import api, feeds, sitemaps
+from . import feeds, robots, sitemaps, views
 
 urlpatterns = [
     path("feeds/latest.xml", feeds.LatestArticlesFeed(), name="feed_latest"),
@@ -14,9 +12,10 @@ urlpatterns = [
     path("sitemap.xml", sitemaps.index, name="sitemap"),
     path("sitemap-news.xml", sitemaps.news_sitemap, name="sitemap_news"),
     path("sitemap-<section>.xml", sitemaps.sitemap, name="sitemap_section"),
-    path("robots.txt", api.robots_txt, name="robots"),
-    path("api/v1/articles/", api.article_list, name="api_articles"),
-    path(f"api/v1/articles/<{converters.ID}:pk>/", api.article_detail, name="api_article"),
-    path("api/v1/sections/", api.section_list, name="api_sections"),
-    path("api/v1/tags/", api.tag_list, name="api_tags"),
+    path("robots.txt", robots.robots_txt, name="robots"),
+    # «الأكثر قراءة»: the cookie-less beacon (204, never cached) and the lists' fragment.
+    path("fragments/views/<str:raw_id>", views.view_beacon, name="view_beacon"),
+    path("fragments/most-read.json", views.most_read_fragment, name="most_read_fragment"),
+    # The read API (/api/v1/, sahafa.delivery.api) is mounted by the top floor,
+    # sahafa/api.py, with the search app's router beside it.
 ]

@@ -72,6 +72,7 @@ class PageCacheApp:
             or path.startswith(cache_policy.NOT_STORED_PREFIXES)
             or path.startswith(cache_policy.PASSED_PREFIXES)
             or self.session_marker in environ.get("HTTP_COOKIE", "")
+            or cache_policy.refused_query(path, environ.get("QUERY_STRING", ""))
         ):
             return self.app(environ, start_response)
         host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")

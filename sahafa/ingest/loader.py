@@ -17,10 +17,15 @@ records are matched by their identity (external id, source URL, guid or content
 hash, kept in ``ArticlePage.external_id``) and by a fingerprint of their content;
 an unchanged record is skipped (and announces nothing), a changed one updated —
 never duplicated.
+
+Each record's old addresses (``old_urls``; an attachment page's, from an
+:class:`AddressRecord`) become Wagtail redirects to its article, in the record's
+savepoint (:mod:`sahafa.ingest.redirects`): re-runs make no second one.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import itertools
 import logging
@@ -44,7 +49,8 @@ from sahafa.news.signals import batched_changes, flush_batch
 from sahafa.news.structure import create_live_article, ensure_section
 
 from .media import MediaLibrary
-from .records import ArticleRecord, Block, RecordError, Report
+from .records import AddressRecord, ArticleRecord, Block, RecordError, Report
+from .redirects import RedirectCounts, redirect_old_urls
 from .text import sanitize_inline
 
 logger = logging.getLogger("sahafa.ingest")
@@ -242,6 +248,10 @@ class Loader:
         self._linking: dict[int, list[str]] = {}
         # articles remembered in the batch being written (forgotten if it fails to commit)
         self._batch_ids: list[int] = []
+        # Old addresses made redirects to the imported articles (see .redirects), and
+        # the attachment pages whose post had not been loaded yet when they came.
+        self.redirects = RedirectCounts()
+        self._waiting_addresses: list[AddressRecord] = []
 
     # -- lookups -------------------------------------------------------------------
 
@@ -292,7 +302,7 @@ class Loader:
 
     def load(
         self,
-        items: Iterable[ArticleRecord | RecordError],
+        items: Iterable[ArticleRecord | AddressRecord | RecordError],
         on_item: Callable[[], None] | None = None,
     ) -> Report:
         """Load every item, ``BATCH_SIZE`` to a transaction that also writes the one
@@ -308,9 +318,10 @@ class Loader:
                     on_item()
             if not self.options.dry_run:
                 self.rewrite_internal_links()
+                self.redirect_waiting_addresses()
         return self.report
 
-    def load_batch(self, batch: list[ArticleRecord | RecordError]) -> None:
+    def load_batch(self, batch: list[ArticleRecord | AddressRecord | RecordError]) -> None:
         """Write ``batch`` in one transaction, with the task that follows its changes.
 
         The records are parsed before the transaction opens, so the write lock is held
@@ -324,6 +335,8 @@ class Loader:
                 self.load_one(item)
             return
         counts = self._counts()
+        redirects = dataclasses.replace(self.redirects)
+        waiting = len(self._waiting_addresses)
         self._batch_ids = []
         try:
             with transaction.atomic():
@@ -333,6 +346,8 @@ class Loader:
                 flush_batch()
         except DatabaseError as exc:
             self._forget_batch(counts)
+            self.redirects = redirects
+            del self._waiting_addresses[waiting:]
             if len(batch) > 1:
                 for item in batch:
                     self.load_batch([item])
@@ -368,7 +383,11 @@ class Loader:
         self._tags.clear()
         self.media.forget()
 
-    def load_one(self, item: ArticleRecord | RecordError) -> None:
+    def load_one(self, item: ArticleRecord | AddressRecord | RecordError) -> None:
+        if isinstance(item, AddressRecord):
+            if not self.options.dry_run:
+                self.redirect_address(item)
+            return
         if isinstance(item, RecordError):
             # The parsers (no Django) give each error in English and in Arabic.
             reason = (
@@ -412,6 +431,8 @@ class Loader:
             # the batch that stored it had its task.
             self.report.skipped += 1
             self._remember(record, existing.pk)
+            # An archive imported before its old addresses were kept gets them now.
+            redirect_old_urls(existing, record.old_urls, self.redirects)
             return
         if self.options.update_masthead and (record.site_name or record.masthead):
             self._apply_masthead(record)
@@ -455,6 +476,7 @@ class Loader:
         else:
             article = self._update(existing, record, plan, fields, authors, tags)
         self._remember(record, article.pk)
+        redirect_old_urls(article, record.old_urls, self.redirects)
         # Counted last: a record that fails on the way is counted as failed only.
         if existing is None:
             self.report.imported += 1
@@ -490,6 +512,31 @@ class Loader:
         links = record.extra.get("internal_links") or []
         if links:
             self._linking[article_id] = list(links)
+
+    def redirect_address(self, address: AddressRecord, last_call: bool = False) -> None:
+        """Redirect an attachment page's addresses to its post's article, in a
+        savepoint of its own; if the post is not loaded yet (it may come later in the
+        file), wait for :meth:`redirect_waiting_addresses`. An attachment whose post
+        is not imported at all (a page, a trashed post) stays unredirected."""
+        target = ArticlePage.objects.filter(external_id=address.parent[:IDENTITY_MAX]).first()
+        if target is None:
+            if not last_call:
+                self._waiting_addresses.append(address)
+            return
+        try:
+            with transaction.atomic():
+                redirect_old_urls(target, address.urls, self.redirects)
+        except DatabaseError as exc:
+            self.report.fail(address.item or address.parent, failure_reason(exc))
+            logger.warning("redirects failed for %s: %s", address.item, exc)
+
+    def redirect_waiting_addresses(self) -> None:
+        """After the last record: the attachment pages that came before their post."""
+        waiting, self._waiting_addresses = self._waiting_addresses, []
+        for chunk in _batches(iter(waiting), BATCH_SIZE):
+            with transaction.atomic():
+                for address in chunk:
+                    self.redirect_address(address, last_call=True)
 
     def rewrite_internal_links(self) -> int:
         """Second pass: links between imported items now point at the new pages.

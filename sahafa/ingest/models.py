@@ -129,3 +129,30 @@ class ImportJob(models.Model):
         except NotImplementedError:  # a backend that keeps no results (immediate)
             return False
         return result.status == TaskResultStatus.FAILED
+
+
+class ImportedRedirect(models.Model):
+    """A Wagtail redirect an import made, and the page it pointed it at.
+
+    An import keeps its redirects in step with the pages it loads (a re-run moves one
+    whose item now loads elsewhere), but only while the redirect is still as the
+    import left it: once an editor points it somewhere else in the redirects admin,
+    ``redirect_page`` no longer equals ``page`` and no import touches it again. An
+    editor who deletes one deletes this row with it; the next run of the same
+    import makes it again (the old address is the import's to answer).
+    """
+
+    redirect = models.OneToOneField(
+        "wagtailredirects.Redirect",
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("تحويلة من الاستيراد")
+        verbose_name_plural = _("تحويلات من الاستيراد")
+
+    def __str__(self) -> str:
+        return f"imported redirect {self.redirect_id} → page {self.page_id}"

@@ -74,7 +74,10 @@ class ArticleRecord:
     ``masthead`` maps a role (see :data:`MASTHEAD_ROLES`) to the name exactly as
     written, titles such as «د.» kept. ``extra`` holds format-specific data the
     loader may use: WXR post id, attachments, ``internal_links`` to rewrite,
-    listing items, and so on.
+    listing items, and so on. ``old_urls`` are the addresses the item had on the
+    outlet's own former site (a WordPress permalink, ``/?p=101``): the loader makes
+    each of them a permanent redirect to the new article. ``source_url`` alone is
+    not one — a crawled or syndicated page's address belongs to someone else's site.
     """
 
     title: str
@@ -98,6 +101,7 @@ class ArticleRecord:
     kind: Kind = "article"
     source_format: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    old_urls: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
@@ -175,8 +179,23 @@ class ArticleRecord:
             "external_id": self.external_id,
             "guid": self.guid,
             "identity": self.identity(),
+            "old_urls": list(self.old_urls),
             "extra": _jsonable(self.extra),
         }
+
+
+@dataclass
+class AddressRecord:
+    """Old addresses of a source item that is not loaded as an article but stood for
+    one: a WordPress attachment page, which showed one file of the post it belongs
+    to. Readers following ``urls`` are sent to the article loaded from the record
+    whose identity is ``parent`` (``wxr-101``), wherever that record comes in the
+    source; ``item`` names the source item in reports.
+    """
+
+    parent: str
+    urls: list[str] = field(default_factory=list)
+    item: str = ""
 
 
 def _jsonable(value: Any) -> Any:

@@ -3,6 +3,7 @@ tags, the masthead (outlet settings) and the ticker."""
 
 from __future__ import annotations
 
+from django import forms
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
@@ -26,7 +27,7 @@ from wagtail.admin.panels import (
     TabbedInterface,
 )
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
-from wagtail.fields import StreamField
+from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageViewRestriction
 from wagtail.search import index
 
@@ -35,13 +36,22 @@ from sahafa.arabic import normalize, reading_time, slugify, unique_slug
 from .blocks import ArticleBodyBlock
 from .forms import ArticlePageForm, SanitisedPageForm
 from .querysets import ArticlePageManager, prefetch_card_images, renditions_prefetch
-from .sanitize import check_required_text, clean_tag_name, has_visible_text
+from .sanitize import (
+    check_emptied_text,
+    check_required_text,
+    clean_tag_name,
+    clean_text,
+    has_visible_text,
+)
 
 SECTION_PAGE_SIZE = 20
 # The home page's section blocks (article ids), kept like the menu until content
 # changes (``sahafa.news.context_processors.forget_nav``).
 HOME_BLOCKS_CACHE_KEY = "sahafa:home-blocks:v1"
 HOME_BLOCKS_CACHE_SECONDS = 300
+# What the editor-in-chief may use in the outlet's policy texts: their page's title
+# is its one <h1>, so sub-headings start at <h2> (all kept by sanitize.clean_html).
+POLICY_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link"]
 
 
 @register_setting(icon="site")
@@ -90,6 +100,25 @@ class OutletSettings(BaseGenericSetting):
     ticker_headline_count = models.PositiveSmallIntegerField(
         _("عدد العناوين الأخيرة في الشريط"), default=10
     )
+    publishing_principles = RichTextField(
+        _("مبادئ النشر"),
+        blank=True,
+        features=POLICY_TEXT_FEATURES,
+        help_text=_("ميثاق التحرير: تُنشر في صفحة خاصة تُربط من الترويسة وتذييل الموقع."),
+    )
+    corrections_policy = RichTextField(
+        _("سياسة التصحيح"),
+        blank=True,
+        features=POLICY_TEXT_FEATURES,
+        help_text=_("كيف يصحّح المنبر أخطاءه ويعلن تحديثات أخباره، وكيف يبلّغه القرّاء بخطأ."),
+    )
+
+    # The policy texts, each with the named route of its page (``news.urls``): a
+    # policy without text has no page and is not named in the JSON-LD.
+    POLICIES = (
+        ("publishing_principles", "news:principles"),
+        ("corrections_policy", "news:corrections_policy"),
+    )
 
     panels = [
         MultiFieldPanel(
@@ -102,6 +131,10 @@ class OutletSettings(BaseGenericSetting):
                 FieldPanel("managing_editor"),
             ],
             heading=_("الترويسة"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("publishing_principles"), FieldPanel("corrections_policy")],
+            heading=_("المبادئ والسياسات"),
         ),
         MultiFieldPanel(
             [FieldPanel("contact_email"), FieldPanel("contact_phone"), FieldPanel("address")],
@@ -135,9 +168,38 @@ class OutletSettings(BaseGenericSetting):
         verbose_name = _("إعدادات المنبر")
 
     def clean(self):
-        # A masthead name of only markup would be saved empty: refused at the field.
+        # A masthead name of only markup would be saved empty: refused at the field;
+        # so is a policy text of only markup (a policy left empty is no policy).
         super().clean()
         check_required_text(self)
+        check_emptied_text(self, {name for name, _route in self.POLICIES})
+
+    def has_text(self, field: str) -> bool:
+        """Whether the rich text ``field`` holds anything a reader would see."""
+        return has_visible_text(strip_tags_text(getattr(self, field) or ""))
+
+    def policy_url(self, field: str) -> str | None:
+        """The address of a policy's page, or None while it has no text."""
+        route = dict(self.POLICIES)[field]
+        return reverse(route) if self.has_text(field) else None
+
+    @property
+    def principles_url(self) -> str | None:
+        return self.policy_url("publishing_principles")
+
+    @property
+    def corrections_policy_url(self) -> str | None:
+        return self.policy_url("corrections_policy")
+
+    @property
+    def policy_links(self) -> list[tuple[str, str]]:
+        """(label, address) of each policy with text, for the footer and the masthead."""
+        links = []
+        for field, _route in self.POLICIES:
+            url = self.policy_url(field)
+            if url:
+                links.append((str(self._meta.get_field(field).verbose_name), url))
+        return links
 
     @property
     def social_links(self) -> list[tuple[str, str]]:
@@ -533,6 +595,9 @@ class ArticlePage(ReaderPageMixin, Page):
         FieldPanel("authors"),
         FieldPanel("tags"),
         FieldPanel("confirm_new_tags"),  # declared on sahafa.news.forms.ArticlePageForm
+        # Part of the page's revision like any other field: an entry reaches readers
+        # (and the JSON-LD dateModified) when the article is next published.
+        InlinePanel("corrections", heading=_("تصحيحات وتحديثات"), label=_("تصحيح أو تحديث")),
     ]
     related_panels = [
         InlinePanel("related_pins", label=_("مقالات مثبّتة في «موضوعات متعلقة»")),
@@ -616,10 +681,34 @@ class ArticlePage(ReaderPageMixin, Page):
     def published_at(self):
         return self.first_published_at or self.latest_revision_created_at
 
+    @cached_property
+    def correction_log(self) -> list[ArticlePageCorrection]:
+        """The article's corrections and updates, newest first.
+
+        On a reader's request the page comes with the time of its newest entry
+        (``for_article_page``), so an article without any, as most are, asks for
+        none; a preview or a revision holds its entries in memory.
+        """
+        if getattr(self, "newest_correction_at", ...) is None:
+            return []
+        return sorted(self.corrections.all(), key=lambda entry: entry.at, reverse=True)
+
+    @property
+    def modified_at(self):
+        """When readers last saw the article change: its last publication, or its
+        newest correction or update when that is later (JSON-LD ``dateModified``)."""
+        last = self.last_published_at or self.first_published_at
+        log = self.correction_log
+        newest = log[0].at if log else None
+        if last is None or (newest is not None and newest > last):
+            return newest
+        return last
+
     @property
     def updated_at(self):
-        """The last publication, when it came meaningfully after the first."""
-        first, last = self.first_published_at, self.last_published_at
+        """The last change (``modified_at``), when it came meaningfully after the
+        first publication."""
+        first, last = self.first_published_at, self.modified_at
         if first and last and (last - first).total_seconds() > 600:
             return last
         return None
@@ -682,6 +771,45 @@ class ArticlePageRelatedExclusion(Orderable):
         ArticlePage, verbose_name=_("المقال"), on_delete=models.CASCADE, related_name="+"
     )
     panels = [FieldPanel("target")]
+
+
+class ArticlePageCorrection(Orderable):
+    """A correction («تصحيح») or an update («تحديث») of an article: shown on its page,
+    newest first, with its time; kept in the article's revisions (a ParentalKey), so
+    it is published with the article like any other edit."""
+
+    CORRECTION = "correction"
+    UPDATE = "update"
+    KINDS = [(CORRECTION, _("تصحيح")), (UPDATE, _("تحديث"))]
+
+    page = ParentalKey(ArticlePage, related_name="corrections", on_delete=models.CASCADE)
+    kind = models.CharField(_("النوع"), max_length=12, choices=KINDS, default=CORRECTION)
+    at = models.DateTimeField(_("الوقت"), default=timezone.now)
+    text = models.CharField(
+        _("النص"),
+        max_length=500,
+        help_text=_("ما الذي صُحّح أو أُضيف، بجملة أو جملتين."),
+    )
+
+    panels = [
+        FieldRowPanel([FieldPanel("kind"), FieldPanel("at")]),
+        FieldPanel("text", widget=forms.Textarea(attrs={"rows": 2})),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("تصحيح أو تحديث")
+        verbose_name_plural = _("تصحيحات وتحديثات")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.text}"
+
+    def clean(self):
+        # A text of only markup would be shown empty: refused at the field. What
+        # remains is cleaned here, not only on save, as the revision is written from
+        # the form before anything is saved (and «view draft» renders it).
+        super().clean()
+        check_required_text(self, {"text"})
+        self.text = clean_text(self.text)
 
 
 class TickerItemQuerySet(models.QuerySet):

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Prefetch, Subquery, prefetch_related_objects
 from django.db.models.functions import Length, Substr
 from wagtail.images import get_image_model
 from wagtail.models import PageManager, PageViewRestriction
@@ -125,9 +125,14 @@ class ArticlePageQuerySet(PageQuerySet):
         """What the article page shows of the article itself: section and lead image
         joined, bylines prefetched, and whether editors pinned or excluded related
         topics (so that, as on most articles, when they did neither, the page does not
-        ask). The images' renditions follow in ``ArticlePage.get_context``, with those
-        of the body's images."""
-        from .models import ArticlePageRelatedExclusion, ArticlePageRelatedPin
+        ask), and the time of its newest correction or update (likewise: the log is
+        read only when there is one). The images' renditions follow in
+        ``ArticlePage.get_context``, with those of the body's images."""
+        from .models import (
+            ArticlePageCorrection,
+            ArticlePageRelatedExclusion,
+            ArticlePageRelatedPin,
+        )
 
         return (
             self.select_related("section", "lead_image")
@@ -138,6 +143,11 @@ class ArticlePageQuerySet(PageQuerySet):
                 ),
                 has_related_exclusions=Exists(
                     ArticlePageRelatedExclusion.objects.filter(page_id=OuterRef("pk"))
+                ),
+                newest_correction_at=Subquery(
+                    ArticlePageCorrection.objects.filter(page_id=OuterRef("pk"))
+                    .order_by("-at")
+                    .values("at")[:1]
                 ),
             )
         )

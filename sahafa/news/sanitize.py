@@ -192,10 +192,14 @@ NOT_TEXT = (models.SlugField, models.EmailField, models.URLField)
 
 def _cleaned_fields(instance, names=None):
     """(field, kind) for each text or URL field of the instance that a gate cleans."""
+    from wagtail.fields import RichTextField
+
     for field in instance._meta.concrete_fields:
         if names is not None and field.name not in names:
             continue
-        if isinstance(field, models.URLField):
+        if isinstance(field, RichTextField):
+            yield field, "html"
+        elif isinstance(field, models.URLField):
             yield field, "url"
         elif (
             isinstance(field, models.CharField | models.TextField)
@@ -205,13 +209,16 @@ def _cleaned_fields(instance, names=None):
             yield field, "text"
 
 
-def required_text_errors(instance, names=None) -> dict[str, ValidationError]:
+def required_text_errors(
+    instance, names=None, required_only: bool = True
+) -> dict[str, ValidationError]:
     """The instance's required (``blank=False``) text and URL fields that cleaning
-    would empty, each with its error: what ``clean()`` and the gates refuse."""
+    would empty, each with its error: what ``clean()`` and the gates refuse.
+    ``required_only=False``: the optional ones of ``names`` too."""
     errors = {}
     for field, kind in _cleaned_fields(instance, names):
         value = getattr(instance, field.attname, None)
-        if not field.blank and emptied_by_cleaning(value, kind):
+        if (not field.blank or not required_only) and emptied_by_cleaning(value, kind):
             errors[field.name] = ValidationError(
                 EMPTIED_MESSAGE,
                 code="emptied_by_cleaning",
@@ -228,6 +235,15 @@ def check_required_text(instance, names=None) -> None:
         raise ValidationError(errors)
 
 
+def check_emptied_text(instance, names) -> None:
+    """:func:`check_required_text` for the fields ``names``, optional or not: for an
+    optional text whose whole value is markup (a policy text that is one ``<script>``),
+    where saving it emptied would silently leave the page without it."""
+    errors = required_text_errors(instance, names, required_only=False)
+    if errors:
+        raise ValidationError(errors)
+
+
 def _clean_fields(instance, names=None) -> None:
     """Clean the text and URL fields declared on the instance's own model; refuse
     (``ValidationError``) when that would empty a required one."""
@@ -236,7 +252,8 @@ def _clean_fields(instance, names=None) -> None:
         value = getattr(instance, field.attname, None)
         if not isinstance(value, str) or not value:
             continue
-        setattr(instance, field.attname, clean_url(value) if kind == "url" else clean_text(value))
+        cleaner = {"url": clean_url, "html": clean_html}.get(kind, clean_text)
+        setattr(instance, field.attname, cleaner(value))
 
 
 def _own_field_names(instance) -> set[str]:
@@ -361,7 +378,8 @@ def sanitize_page(sender, instance, **kwargs) -> None:
 
 
 def sanitize_model(sender, instance, **kwargs) -> None:
-    """``pre_save`` of an author, ticker item or the outlet settings: every text field."""
+    """``pre_save`` of an author, ticker item, article correction or the outlet
+    settings: every text field (rich text through :func:`clean_html`)."""
     _clean_fields(instance)
 
 
@@ -396,6 +414,7 @@ def connect() -> None:
     """Clean reader-facing text on ``pre_save`` (called from ``NewsConfig.ready()``)."""
     from .models import (
         ArticlePage,
+        ArticlePageCorrection,
         Author,
         HomePage,
         NewsTag,
@@ -408,7 +427,7 @@ def connect() -> None:
         pre_save.connect(
             sanitize_page, sender=model, dispatch_uid=f"sahafa.news.sanitize.{model.__name__}"
         )
-    for model in (Author, TickerItem, OutletSettings):
+    for model in (Author, TickerItem, OutletSettings, ArticlePageCorrection):
         pre_save.connect(
             sanitize_model, sender=model, dispatch_uid=f"sahafa.news.sanitize.{model.__name__}"
         )

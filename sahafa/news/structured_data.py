@@ -3,8 +3,11 @@
 An article is a ``NewsArticle`` with the properties Google asks of one (headline,
 image, dates, authors with their pages, the publisher with its logo) and a
 ``BreadcrumbList`` home → section → article; the home page is the ``WebSite``, with
-the site search as its ``SearchAction``, and the ``NewsMediaOrganization``. Every
-address is absolute under ``SAHAFA_BASE_URL``.
+the site search as its ``SearchAction``, and the ``NewsMediaOrganization``. The
+organisation names its masthead page and its publishing principles and corrections
+policy (each a page of its own); the masthead page is an ``AboutPage`` about the
+organisation with the people of its masthead. Every address is absolute under
+``SAHAFA_BASE_URL``.
 
 Nothing here queries the database beyond what the page has already read: the
 article's section, bylines and lead image come with it (``for_article_page``), its
@@ -57,8 +60,15 @@ def image_objects(image) -> list[JsonLd]:
     return found
 
 
+def _policy(outlet, field: str) -> str | None:
+    url = outlet.policy_url(field) if outlet else None
+    return absolute(url) if url else None
+
+
 def publisher(outlet) -> JsonLd:
-    """The outlet as a news organisation, its logo the site icon shipped in static."""
+    """The outlet as a news organisation, its logo the site icon shipped in static;
+    with its masthead page and the pages of the policies it has written (schema.org
+    ``masthead``, ``publishingPrinciples``, ``correctionsPolicy``)."""
     return _drop_empty(
         {
             "@type": "NewsMediaOrganization",
@@ -71,6 +81,9 @@ def publisher(outlet) -> JsonLd:
                 "height": SITE_ICON_SIZE,
             },
             "sameAs": [url for _label, url in outlet.social_links] if outlet else [],
+            "masthead": absolute(reverse("news:masthead")),
+            "publishingPrinciples": _policy(outlet, "publishing_principles"),
+            "correctionsPolicy": _policy(outlet, "corrections_policy"),
         }
     )
 
@@ -88,9 +101,11 @@ def person(author) -> JsonLd:
 
 
 def news_article(article, outlet) -> JsonLd:
-    """The article as ``NewsArticle``: Google's required and recommended properties."""
+    """The article as ``NewsArticle``: Google's required and recommended properties.
+    ``dateModified`` is its last change readers saw: the last publication, or the
+    newest entry of its corrections and updates when that is later (``modified_at``)."""
     published = article.first_published_at
-    modified = article.last_published_at or published
+    modified = article.modified_at or published
     return _drop_empty(
         {
             "@context": "https://schema.org",
@@ -154,3 +169,38 @@ def website(outlet) -> JsonLd:
 
 def organization(outlet) -> JsonLd:
     return {"@context": "https://schema.org", **publisher(outlet)}
+
+
+def _masthead_person(name: str, role: str) -> JsonLd:
+    return {"@type": "Person", "name": name, "jobTitle": role}
+
+
+def masthead_page(outlet) -> JsonLd:
+    """The masthead page as an ``AboutPage`` whose main entity is the organisation,
+    with the people the masthead names.
+
+    schema.org has no property for a chairman or an editor-in-chief: a person's
+    title is their ``jobTitle`` and their tie to the organisation an ordinary
+    property of it — the chairman of the board is a ``member`` of the organisation
+    (its board), the editors its ``employee``s.
+    """
+    organisation = publisher(outlet)
+    if outlet is not None:
+        editors = [
+            (outlet.editor_in_chief, outlet.editor_in_chief_label),
+            (outlet.managing_editor, _("مدير التحرير")),
+        ]
+        organisation["employee"] = [_masthead_person(n, r) for n, r in editors if n]
+        if outlet.chairman:
+            organisation["member"] = [_masthead_person(outlet.chairman, outlet.chairman_label)]
+    url = absolute(reverse("news:masthead"))
+    return _drop_empty(
+        {
+            "@context": "https://schema.org",
+            "@type": "AboutPage",
+            "name": _("هيئة التحرير"),
+            "url": url,
+            "inLanguage": "ar",
+            "mainEntity": _drop_empty(organisation),
+        }
+    )

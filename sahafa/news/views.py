@@ -1,5 +1,10 @@
-"""Reader views that are not Wagtail pages: author and tag pages, share addresses,
-and the ticker fragment."""
+"""Reader views that are not Wagtail pages: author and tag pages, the masthead and
+the outlet's policies, share addresses, and the ticker fragment.
+
+The masthead and the policies are views of the outlet settings rather than pages of
+the tree: the editor-in-chief already edits the masthead there, the addresses exist
+on every install without anyone creating a page, and a settings change already
+purges every cached page (``ChangeKind.SETTINGS``)."""
 
 from __future__ import annotations
 
@@ -36,6 +41,29 @@ def tag_page(request, slug: str):
         request,
         "news/tag_page.html",
         {"tag": tag, "page_obj": paginate(articles, request.GET.get("page"), SECTION_PAGE_SIZE)},
+    )
+
+
+@require_safe
+def masthead_page(request):
+    """The outlet's name, logo and masthead, with links to its policies."""
+    return TemplateResponse(request, "news/masthead_page.html", {})
+
+
+@require_safe
+def policy_page(request, field: str):
+    """One of the outlet's policy texts (``OutletSettings.POLICIES``); a 404 while the
+    editor-in-chief has not written it."""
+    outlet = OutletSettings.load(request_or_site=request)
+    if not outlet.has_text(field):
+        raise Http404
+    return TemplateResponse(
+        request,
+        "news/policy_page.html",
+        {
+            "policy_title": outlet._meta.get_field(field).verbose_name,
+            "policy_text": getattr(outlet, field),
+        },
     )
 
 

@@ -13,6 +13,9 @@ two things that library leaves to its users:
   idempotent, so a second run gives the same result as the first.
 - **scheduled publishing**, every ``SAHAFA_SCHEDULER_INTERVAL`` seconds
   (:func:`sahafa.news.scheduling.run_due_work`).
+- **the most-read lists**, every ``SAHAFA_MOST_READ_INTERVAL`` seconds: the views
+  counted since are folded into hourly counts, the lists recomputed and their one
+  fragment purged (:func:`sahafa.delivery.most_read.run_due`).
 
 One worker per node is enough; ``sahafa serve`` starts one beside the web server.
 It is a process of its own, never a thread of the server.
@@ -173,6 +176,7 @@ def run(*, interval: float = 0.2, once: bool = False, worker_id: str | None = No
     ``once``: run what is due now — recovery, scheduled publishing, every ready
     task — and return (for cron, tests and the demo's set-up).
     """
+    from sahafa.delivery import most_read
     from sahafa.news.scheduling import interval_seconds, run_due_work
 
     task_finished.connect(log_failure, dispatch_uid="sahafa.publishing.worker.failed")
@@ -202,13 +206,20 @@ def run(*, interval: float = 0.2, once: bool = False, worker_id: str | None = No
                 run_due_work()
             except Exception:  # the next tick tries again; the tasks keep running
                 logger.exception("worker: recovery or scheduled publishing failed")
+            try:
+                most_read.run_due()  # every SAHAFA_MOST_READ_INTERVAL, not every tick
+            except Exception:  # the views wait in their counter for the next fold
+                logger.exception("worker: folding the most-read counts failed")
             next_tick = time.monotonic() + interval_seconds()
         # A plain read first: on SQLite the worker's claim is an exclusive transaction,
         # which an idle loop should not take five times a second.
         if DBTaskResult.objects.ready().exists():
             worker.run()  # every ready task, then back here
         if once:
-            task_finished.disconnect(dispatch_uid="sahafa.publishing.worker.tally")
-            return tally
+            break
         time.sleep(interval)
+    # A worker run in a process that goes on (``--once``, the tests) leaves no
+    # listener behind to hear other tasks.
+    task_finished.disconnect(dispatch_uid="sahafa.publishing.worker.tally")
+    task_finished.disconnect(dispatch_uid="sahafa.publishing.worker.failed")
     return tally

@@ -4,6 +4,9 @@ and a feed per author."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from io import BytesIO
 
 import feedparser
@@ -141,3 +144,68 @@ def test_author_feed_lists_the_authors_published_articles(client, articles, writ
 
     assert parsed.feed.link == absolute_url(writer.get_absolute_url())
     assert client.get("/feeds/author/no-such-writer.xml").status_code == 404
+
+
+@pytest.fixture
+def full_article(make_article, articles):
+    """A body with a sub-heading, a link to another article and an image."""
+    live, other, draft = articles
+    article = make_article(
+        "الجولة الثانية من المحادثات",
+        body="افتتحت الجولة بكلمة قصيرة.",
+        tags=["الدوحة"],
+    )
+    article.body = [
+        ("paragraph", f'<p>تابع <a linktype="page" id="{other.pk}">تقرير التضخم</a> أمس.</p>'),
+        ("heading", "ماذا بعد؟"),
+        ("image", {"image": live.lead_image, "caption": "قاعة الاجتماعات", "credit": ""}),
+    ]
+    article.save_revision().publish()
+    return article
+
+
+def feed_content(client, path: str, title: str) -> str | None:
+    parsed = feedparser.parse(client.get(path).content)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    entry = next(e for e in parsed.entries if e.title == title)
+    return entry.content[0].value if "content" in entry else None
+
+
+def test_feeds_carry_the_summary_only_by_default(client, full_article):
+    for path in ("/feeds/latest.xml", "/feeds/atom.xml"):
+        assert feed_content(client, path, full_article.title) is None, path
+
+
+def test_full_content_feeds_carry_the_body_with_absolute_addresses(
+    client, settings, full_article, articles
+):
+    settings.SAHAFA_FEED_CONTENT = "full"
+    other = articles[1]
+    item = etree.fromstring(client.get("/feeds/latest.xml").content).find(
+        f"channel/item[title='{full_article.title}']"
+    )
+    encoded = item.findtext("{http://purl.org/rss/1.0/modules/content/}encoded")
+    assert encoded and "ماذا بعد؟" in encoded
+    for path in ("/feeds/latest.xml", "/feeds/atom.xml"):
+        html = feed_content(client, path, full_article.title)
+        body = etree.fromstring(f"<div>{html}</div>", etree.HTMLParser())
+        links = [a.get("href") for a in body.iter("a")]
+        assert links == [absolute(other)], path
+        images = list(body.iter("img"))
+        assert len(images) == 1 and images[0].get("src").startswith(BASE + "/media/"), path
+        assert images[0].get("srcset") is None and not list(body.iter("source")), path
+        assert "قاعة الاجتماعات" in html, path
+    # The description stays the plain summary; the body travels beside it.
+    description = item.findtext("description")
+    assert description and "<" not in description
+
+
+def test_a_wrong_feed_content_setting_stops_start_up():
+    result = subprocess.run(
+        [sys.executable, "-c", "import sahafa.settings"],
+        env={**os.environ, "SAHAFA_FEED_CONTENT": "everything"},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert "SAHAFA_FEED_CONTENT: 'everything'" in result.stderr

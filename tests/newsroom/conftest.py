@@ -67,6 +67,7 @@ def article_data(title: str, **fields) -> dict:
         "comments": inline_formset([]),
         "related_pins": inline_formset([]),
         "related_exclusions": inline_formset([]),
+        "corrections": inline_formset([]),
     }
     data.update(fields)
     return {k: v for k, v in nested_form_data(data).items() if v is not False}

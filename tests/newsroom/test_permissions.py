@@ -15,6 +15,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
+from wagtail.test.utils.form_data import rich_text
 
 from .conftest import ACTORS, PASSWORD, article_data, client_for, page_data
 
@@ -35,6 +36,7 @@ MATRIX: dict[str, set[str]] = {
     "edit_home_page": {EIC, ADM},
     "edit_masthead": {EIC, ADM},
     "manage_ticker": {EIC, ADM},
+    "manage_redirects": {EIC, ADM},
     "delete_own_draft": {R, SE, EIC, ADM},
     "delete_published": {EIC, ADM},
     "delete_once_published": {EIC, ADM},
@@ -192,6 +194,8 @@ def do_edit_masthead(client, user, ctx):
         if getattr(field, "editable", False) and field.name not in ("id", "logo")
     }
     data = {k: v for k, v in data.items() if v is not None and v is not False}
+    for name in ("publishing_principles", "corrections_policy"):  # Draftail's JSON
+        data[name] = rich_text(data[name])
     data["chairman"] = "رئيس مجلس جديد"
     url = reverse("wagtailsettings:edit", args=["news", "outletsettings", settings.pk])
     response = client.post(url, data)
@@ -204,6 +208,20 @@ def do_manage_ticker(client, user, ctx):
     url = reverse("wagtailsnippets_news_tickeritem:add")
     response = client.post(url, {"text": "عاجل في الشريط", "priority": "5", "is_breaking": "on"})
     return response, TickerItem.objects.filter(text="عاجل في الشريط").exists()
+
+
+def do_manage_redirects(client, user, ctx):
+    from wagtail.contrib.redirects.models import Redirect
+
+    response = client.post(
+        reverse("wagtailredirects:add"),
+        {
+            "old_path": "/old/archive-101/",
+            "is_permanent": "on",
+            "redirect_link": "https://news.example/",
+        },
+    )
+    return response, Redirect.objects.filter(old_path="/old/archive-101").exists()
 
 
 def do_manage_users(client, user, ctx):

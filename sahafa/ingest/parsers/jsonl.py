@@ -2,7 +2,8 @@
 
 One object per line with ``id, title, body`` (paragraphs separated by ``\\n``) and
 optionally ``section, date`` (ISO date or date-time), ``url, summary, author,
-source``. ``id`` becomes the external id. A malformed line yields a
+source``, and ``old_urls`` (a list: the item's addresses on the outlet's former
+site, each made a redirect to the new article). ``id`` becomes the external id. A malformed line yields a
 :class:`RecordError` naming the line and the run continues; so does a line longer
 than ``max_record_bytes``, which is never held in memory. Input larger than
 ``max_file_bytes`` once decompressed is refused as a whole (see ``bounded``).
@@ -82,6 +83,9 @@ def record_from_dict(obj: dict, *, item: str = "") -> ArticleRecord:
     if obj.get("date") and date is None:
         raise RecordError(f"bad date {obj.get('date')!r}", "تاريخ غير صالح", item=item)
     author = obj.get("author")
+    old_urls = obj.get("old_urls") or []
+    if not isinstance(old_urls, list):
+        raise RecordError("old_urls is not a list", "old_urls ليست قائمة", item=item)
     return ArticleRecord(
         title=title.strip(),
         standfirst=(obj.get("summary") or "").strip(),
@@ -94,6 +98,7 @@ def record_from_dict(obj: dict, *, item: str = "") -> ArticleRecord:
         site_name=(obj.get("source") or "").strip(),
         source_format="jsonl",
         extra={k: obj[k] for k in ("source_domain", "section_en", "corpus") if obj.get(k)},
+        old_urls=[u.strip() for u in old_urls if isinstance(u, str) and u.strip()],
     )
 
 

@@ -6,7 +6,9 @@ discarded, so a 50,000-item export runs in bounded memory. Any DOCTYPE is refuse
 ``http://`` and ``https://wordpress.org/export/1.x/`` both work.
 
 Mapping: ``post`` items → records (``page`` items too with ``include_pages=True``);
-``attachment`` items are collected for featured images (``_thumbnail_id``).
+``attachment`` items are collected for featured images (``_thumbnail_id``), and
+each one that belongs to a post is yielded as an :class:`AddressRecord` (its page's
+permalink and ``?attachment_id=``) for the loader to redirect to that post.
 Status ``publish``→published, ``draft``/``pending``/``auto-draft``→draft,
 ``future``→scheduled, ``private``→private; a password-protected post becomes
 ``private`` with ``extra["password_protected"]`` (its content must not go public);
@@ -14,7 +16,8 @@ sticky posts get ``extra["sticky"]``; trashed posts are reported, not imported.
 Categories → ``section`` (first) and ``extra["categories"]``, tags → ``tags``,
 ``dc:creator`` → the author's display name, ``wp:post_date_gmt`` → ``date`` (UTC),
 ``external_id`` = ``wxr-<post_id>``. Links to the exported site's own URLs are
-listed in ``extra["internal_links"]`` for the loader to rewrite.
+listed in ``extra["internal_links"]`` for the loader to rewrite. ``old_urls`` holds the
+post's permalink and ``?p=<id>`` (and ``?page_id=<id>`` for pages).
 
 A malformed or truncated file keeps the items parsed before the break and then
 yields a :class:`RecordError` saying where it broke.
@@ -34,7 +37,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 
 from sahafa.ingest.html_blocks import html_to_blocks
-from sahafa.ingest.records import ArticleRecord, ImageRef, RecordError
+from sahafa.ingest.records import AddressRecord, ArticleRecord, ImageRef, RecordError
 from sahafa.ingest.text import clean, strip_tags
 
 STATUS_MAP = {
@@ -106,10 +109,18 @@ def _hosts(*urls: str) -> set[str]:
     return hosts
 
 
+def _query_url(site: dict[str, str], name: str, post_id: str) -> str:
+    """WordPress's plain link to an item (``https://example.com/?p=101``), on the
+    exported site's home address."""
+    home = (site["link"] or site["base_blog_url"]).rstrip("/")
+    return f"{home}/?{name}={post_id}"
+
+
 def parse_wxr(
     data: bytes | str | IO[bytes], *, source: str = "", include_pages: bool = False
-) -> Iterator[ArticleRecord | RecordError]:
-    """Yield records (and per-item :class:`RecordError`) from a WXR export."""
+) -> Iterator[ArticleRecord | AddressRecord | RecordError]:
+    """Yield records (and per-item :class:`RecordError`) from a WXR export, and an
+    :class:`AddressRecord` for each attachment that belongs to a post."""
     if isinstance(data, str):
         data = data.encode("utf-8")
     if isinstance(data, bytes):
@@ -202,7 +213,7 @@ def _item(
     attachments: dict[str, str],
     waiting: list[tuple[ArticleRecord, str]],
     include_pages: bool,
-) -> Iterator[ArticleRecord | RecordError]:
+) -> Iterator[ArticleRecord | AddressRecord | RecordError]:
     values = _children(elem)
     post_type = values.get("wp:post_type", "post")
     post_id = values.get("wp:post_id", "")
@@ -210,6 +221,13 @@ def _item(
     if post_type == "attachment":
         if post_id and values.get("wp:attachment_url"):
             attachments[post_id] = values["wp:attachment_url"]
+        parent = values.get("wp:post_parent", "0")
+        if post_id and parent not in ("", "0"):
+            # The attachment's own page showed a file of its post: its addresses
+            # send readers to that post's article.
+            urls = [values["link"]] if values.get("link") else []
+            urls.append(_query_url(site, "attachment_id", post_id))
+            yield AddressRecord(parent=f"wxr-{parent}", urls=urls, item=item)
         return
     if post_type not in ("post", "page") or (post_type == "page" and not include_pages):
         return
@@ -275,6 +293,14 @@ def _item(
         source_format="wxr",
         extra=extra,
     )
+    if post_id:
+        # Every address WordPress answered for the post: its permalink and the
+        # plain links (``/?p=101``; ``/?page_id=7`` for a page) that work whatever
+        # the permalink settings.
+        urls = [values.get("link", ""), _query_url(site, "p", post_id)]
+        if post_type == "page":
+            urls.append(_query_url(site, "page_id", post_id))
+        record.old_urls = list(dict.fromkeys(u for u in urls if u))
     record.images = [
         ImageRef(src=b.src, caption=b.caption) for b in record.blocks if b.type == "image"
     ]

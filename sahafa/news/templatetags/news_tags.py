@@ -72,6 +72,12 @@ def website_json_ld(context) -> SafeString:
 
 
 @register.simple_tag(takes_context=True)
+def masthead_json_ld(context) -> SafeString:
+    """The masthead page's ``AboutPage``, about the outlet and its masthead."""
+    return json_ld_script(structured_data.masthead_page(context.get("outlet")))
+
+
+@register.simple_tag(takes_context=True)
 def canonical_url(context) -> str:
     """The page's own address under SAHAFA_BASE_URL: a Wagtail page's URL, else the
     request's path; a listing's later pages keep their ``?page=``, as each is its

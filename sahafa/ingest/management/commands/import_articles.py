@@ -15,6 +15,7 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from sahafa.ingest.loader import LoadOptions, import_limits, load_paths
 from sahafa.ingest.parsers import PARSERS, iter_records
 from sahafa.ingest.records import ArticleRecord, RecordError
+from sahafa.ingest.redirects import RedirectCounts
 
 
 class Command(BaseCommand):
@@ -76,6 +77,8 @@ class Command(BaseCommand):
         for item, reason in loader.report.failed:
             self.stderr.write(f"failed: {item}: {reason}")
         self.stdout.write(loader.report.summary())
+        if loader.redirects != RedirectCounts():
+            self.stdout.write(loader.redirects.summary())
         if loader.report.failed:
             count = len(loader.report.failed)
             raise CommandError(

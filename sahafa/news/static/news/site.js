@@ -111,3 +111,99 @@
   });
   if (document.visibilityState !== "hidden") startPolling(FIRST_POLL_MS);
 })();
+
+// «الأكثر قراءة»: count this article's view once the reader sees the page (no cookie,
+// no body: the address names the article), then fill the most-read block from its
+// fragment and show it once a list has something in it. Nothing happens on a page
+// without the article's id or the block.
+(function () {
+  "use strict";
+  var article = document.querySelector("article[data-article-id]");
+  var id = article ? article.getAttribute("data-article-id") : "";
+  if (/^[0-9]+$/.test(id)) {
+    var beacon = "/fragments/views/" + id;
+    var sent = false;
+    var send = function () {
+      if (sent || document.visibilityState !== "visible" || document.prerendering) return;
+      sent = true;
+      // fetch with credentials omitted: no cookie goes with it, unlike sendBeacon.
+      if (window.fetch) {
+        fetch(beacon, { method: "POST", credentials: "omit", keepalive: true, cache: "no-store" }).catch(function () {});
+      } else if (navigator.sendBeacon) {
+        navigator.sendBeacon(beacon);
+      }
+    };
+    // A tab opened in the background, or a page prerendered, is read when shown.
+    document.addEventListener("visibilitychange", send);
+    document.addEventListener("prerenderingchange", send);
+    send();
+  }
+
+  var block = document.querySelector(".most-read[data-most-read-url]");
+  if (!block || !window.fetch) return;
+  var tabs = Array.prototype.slice.call(block.querySelectorAll('[role="tab"]'));
+
+  function panelOf(tab) { return document.getElementById(tab.getAttribute("aria-controls")); }
+  function select(chosen, focus) {
+    tabs.forEach(function (tab) {
+      var on = tab === chosen;
+      tab.setAttribute("aria-selected", on ? "true" : "false");
+      tab.tabIndex = on ? 0 : -1;
+      panelOf(tab).hidden = !on;
+    });
+    if (focus) chosen.focus();
+  }
+  tabs.forEach(function (tab, index) {
+    tab.addEventListener("click", function () { select(tab, false); });
+    tab.addEventListener("keydown", function (event) {
+      // Arrows move along the row as it is laid out (right to left in Arabic).
+      var rtl = getComputedStyle(block).direction === "rtl";
+      var step = { ArrowRight: rtl ? -1 : 1, ArrowLeft: rtl ? 1 : -1 }[event.key];
+      var next = null;
+      if (step) next = tabs[(index + step + tabs.length) % tabs.length];
+      else if (event.key === "Home") next = tabs[0];
+      else if (event.key === "End") next = tabs[tabs.length - 1];
+      if (next) { event.preventDefault(); select(next, true); }
+    });
+  });
+
+  function fill(windows) {
+    var firstFull = null;
+    tabs.forEach(function (tab) {
+      var items = windows[tab.getAttribute("data-window")] || [];
+      var panel = panelOf(tab);
+      var list = panel.querySelector("ol");
+      list.textContent = "";
+      items.forEach(function (item) {
+        var li = document.createElement("li");
+        var a = document.createElement("a");
+        a.href = item.url;
+        a.textContent = item.title;
+        li.appendChild(a);
+        list.appendChild(li);
+      });
+      list.hidden = !items.length;
+      panel.querySelector(".empty").hidden = items.length > 0;
+      if (items.length && !firstFull) firstFull = tab;
+    });
+    block.hidden = !firstFull;
+    var current = tabs.filter(function (t) { return t.getAttribute("aria-selected") === "true"; })[0];
+    if (firstFull && current && !(windows[current.getAttribute("data-window")] || []).length) select(firstFull, false);
+  }
+
+  // The lists change every few minutes: asked on load, and again when the reader
+  // comes back to the tab after a while.
+  var REFRESH_MS = 5 * 60 * 1000;
+  var asked = 0;
+  function refresh() {
+    asked = Date.now();
+    fetch(block.getAttribute("data-most-read-url"), { headers: { "Accept": "application/json" }, credentials: "omit" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (data) { if (data && data.windows) fill(data.windows); })
+      .catch(function () {});
+  }
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible" && Date.now() - asked > REFRESH_MS) refresh();
+  });
+  refresh();
+})();
