@@ -37,3 +37,12 @@ def test_demo_loads_once_and_is_safe_to_repeat(client):
     )
     html = client.get(article.url).content.decode()
     assert "subheading" in html and "<blockquote" in html and "lead-figure" in html
+
+    # The outlet's policies have their pages, and one story shows its corrections log.
+    from sahafa.news.models import ArticlePageCorrection
+
+    for path in ("/masthead/", "/masthead/principles/", "/masthead/corrections-policy/"):
+        assert client.get(path).status_code == 200, path
+    corrected = ArticlePageCorrection.objects.values_list("page_id", flat=True).first()
+    shown = client.get(ArticlePage.objects.get(pk=corrected).url).content.decode()
+    assert "تصحيحات وتحديثات" in shown and "correction-update" in shown

@@ -14,7 +14,14 @@ from django.core.files.images import ImageFile
 from django.utils import timezone
 from wagtail.images.models import Image
 
-from ..models import Author, HomePage, HomePageFeature, OutletSettings, TickerItem
+from ..models import (
+    ArticlePageCorrection,
+    Author,
+    HomePage,
+    HomePageFeature,
+    OutletSettings,
+    TickerItem,
+)
 from ..signals import batched_changes
 from ..structure import create_article, ensure_home, ensure_section
 from .images import illustration
@@ -99,6 +106,8 @@ def _load_demo() -> dict[str, int]:
         "contact_email",
         "contact_phone",
         "address",
+        "publishing_principles",
+        "corrections_policy",
     ):
         # Fill what the editors have not set; never overwrite their edits on a re-run.
         current = getattr(outlet, field)
@@ -133,6 +142,15 @@ def _load_demo() -> dict[str, int]:
         lead = demo_image(
             data.get("image_theme", "city"), n, data.get("lead_caption") or data["title"]
         )
+        published_at = now - timedelta(hours=int(data.get("hours_ago", n)), minutes=n)
+        corrections = [
+            ArticlePageCorrection(
+                kind=entry["kind"],
+                at=now - timedelta(hours=int(entry["hours_ago"])),
+                text=entry["text"],
+            )
+            for entry in data.get("corrections", [])
+        ]
         create_article(
             sections[data["section"]],
             title=data["title"],
@@ -147,7 +165,8 @@ def _load_demo() -> dict[str, int]:
             body=body_blocks(data["body"], n),
             is_breaking=bool(data.get("breaking")),
             external_id=external_id,
-            published_at=now - timedelta(hours=int(data.get("hours_ago", n)), minutes=n),
+            published_at=published_at,
+            corrections=corrections,
             tags=data.get("tags", []),
             authors=[authors[a] for a in data.get("authors", []) if a in authors],
             user=user,
