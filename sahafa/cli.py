@@ -1,12 +1,16 @@
 """The ``sahafa`` command.
 
-sahafa demo [--port P] [--home DIR] [--no-serve]   set up and serve the demo site
+sahafa init [--name N --base-url U --section T:slug … --admin USER --non-interactive]
+                                                     set up a new outlet (safe to run twice)
+sahafa demo [--port P] [--home DIR] [--no-serve]   init, the demo content, and serve it
 sahafa serve [--port P] [--workers N] [--host H] [--no-worker]
                                                      production server and its task worker
 sahafa worker [--once]                               the durable task worker (one per node)
 sahafa import FORMAT PATH…                           import articles (text, html, wxr, feed, jsonl)
 sahafa search QUERY | --queries FILE                 Arabic search from the command line
 sahafa related ID… | --rebuild                       related topics
+sahafa backup DIR                                    database and media, with a manifest
+sahafa restore DIR [--yes]                           put a backup back (asks over a non-empty site)
 sahafa manage COMMAND …                              any Django management command
 """
 
@@ -162,6 +166,77 @@ def supervise(server_cmd: list[str], worker_cmd: list[str] | None) -> int:
     return 0 if stopping else (server.returncode or 0)
 
 
+def init(args: argparse.Namespace) -> None:
+    """``sahafa init``: the outlet's own set-up (sahafa/initialise.py)."""
+    from pathlib import Path
+
+    from sahafa import home_env, initialise
+
+    exported = os.environ.get("SAHAFA_BASE_URL", "").strip()  # the shell's, not the file's
+    if args.base_url:
+        try:
+            args.base_url = initialise.check_base_url(args.base_url)
+        except initialise.InitError as exc:
+            fail(str(exc))
+        os.environ["SAHAFA_BASE_URL"] = args.base_url  # before the settings read it
+    setup_django()
+    check_database()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)  # the password checks' messages in Arabic
+    answers = initialise.Answers(
+        name=args.name,
+        base_url=args.base_url,
+        sections=list(args.section or []),
+        admin=args.admin,
+        admin_email=args.admin_email or "",
+        password=initialise.password_from_environment(),
+    )
+    try:
+        if not args.non_interactive and sys.stdin.isatty():
+            initialise.ask(answers)
+        elif answers.admin is None:
+            answers.admin = initialise.DEFAULT_ADMIN
+        sections = initialise.validate(answers)
+    except initialise.InitError as exc:
+        fail(str(exc))
+    if answers.base_url and answers.base_url != settings.BASE_URL:
+        # An address answered at the prompt: this run's links and Site row use it.
+        settings.BASE_URL = os.environ["SAHAFA_BASE_URL"] = answers.base_url
+    if exported and answers.base_url and exported.rstrip("/") != answers.base_url:
+        print(
+            "تنبيه: SAHAFA_BASE_URL في البيئة يتقدّم على العنوان المحفوظ / note: "
+            f"SAHAFA_BASE_URL={exported} in the environment overrides the kept address",
+            file=sys.stderr,
+        )
+    if not initialise._user_exists(answers.admin) and not answers.password:
+        fail(
+            "للمدير الجديد كلمة مرور: اكتبها عند السؤال أو في "
+            f"{initialise.PASSWORD_VARIABLE} / a new administrator needs a password "
+            f"(asked on a terminal, or {initialise.PASSWORD_VARIABLE})"
+        )
+    call_command("migrate", interactive=False, verbosity=0)
+    report = initialise.run(answers, sections)
+    if answers.base_url:
+        initialise.keep_base_url(Path(settings.HOME), answers.base_url)
+        print(f"حُفظ العنوان في / kept in {home_env.path(Path(settings.HOME))}")
+    prepare_site()
+    initialise.print_report(report)
+
+
+def prepare_site() -> None:
+    """Static files, then the set-up's own derived work (search, related topics,
+    renditions) before the first reader: the site is complete whether or not it is
+    served now."""
+    from django.core.management import call_command
+
+    # Static files first: the worker renders the pages readers will ask for.
+    call_command("collectstatic", interactive=False, verbosity=0)
+    call_command("run_worker", "--once", verbosity=0)
+
+
 def demo(port: int, serve_after: bool, host: str) -> None:
     setup_django()
     check_database()
@@ -173,11 +248,7 @@ def demo(port: int, serve_after: bool, host: str) -> None:
     if apps.is_installed("sahafa.newsroom"):
         # The newsroom's roles on top: reporter, section_editor, editor-in-chief.
         call_command("create_demo_accounts")
-    # Static files first: the worker renders the pages readers will ask for.
-    call_command("collectstatic", interactive=False, verbosity=0)
-    # The demo's own derived work (search, related topics) before the first reader:
-    # the site is complete whether or not it is served now.
-    call_command("run_worker", "--once", verbosity=0)
+    prepare_site()
     shown = "127.0.0.1" if host in {"0.0.0.0", "::"} else host  # noqa: S104 - only compared
     print(f"الموقع / site:   http://{shown}:{port}/")
     print(
@@ -193,9 +264,18 @@ def default_workers() -> int:
 
 
 def default_base_url(host: str, port: int) -> None:
-    """Without SAHAFA_BASE_URL, the address being served is the public one: canonical
+    """Without SAHAFA_BASE_URL (in the environment or the home's ``sahafa.env``,
+    written by ``sahafa init``), the address being served is the public one: canonical
     links, cards, feeds and sitemaps then name the site the reader opened, and the
     worker's re-renders fill the cache entries readers ask for."""
+    from pathlib import Path
+
+    from sahafa import home_env
+
+    try:
+        home_env.apply(Path(os.environ.get("SAHAFA_HOME") or "var").resolve())
+    except ValueError as exc:
+        fail(str(exc))
     if os.environ.get("SAHAFA_BASE_URL", "").strip():
         return
     # A wildcard listen address names no host a reader could open.
@@ -220,6 +300,29 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog=f"sahafa {verb}")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--host", default="127.0.0.1")
+    if verb == "init":
+        parser = argparse.ArgumentParser(prog="sahafa init")
+        parser.add_argument("--home", help="the outlet's folder (SAHAFA_HOME, default ./var)")
+        parser.add_argument("--name", help="the outlet's name")
+        parser.add_argument("--base-url", help="the public address, e.g. https://news.example")
+        parser.add_argument(
+            "--section",
+            action="append",
+            metavar="TITLE[:SLUG]",
+            help="a section (repeat the flag for each), e.g. --section 'سياسة:siyasa'",
+        )
+        parser.add_argument("--admin", help="the first administrator's username (admin)")
+        parser.add_argument("--admin-email", help="the administrator's e-mail")
+        parser.add_argument(
+            "--non-interactive",
+            action="store_true",
+            help=f"ask nothing (the password from {'SAHAFA_ADMIN_PASSWORD'})",
+        )
+        args = parser.parse_args(rest)
+        if args.home:
+            os.environ["SAHAFA_HOME"] = args.home
+        init(args)
+        return
     if verb == "demo":
         parser.add_argument("--home", help="folder for the demo site (default ./var)")
         parser.add_argument("--no-serve", action="store_true", help="set up only, do not serve")
@@ -238,6 +341,21 @@ def main(argv: list[str] | None = None) -> None:
         args = parser.parse_args(rest)
         default_base_url(args.host, args.port)
         serve(args.port, args.workers, args.host, with_worker=not args.no_worker)
+    elif verb in ("backup", "restore"):
+        parser = argparse.ArgumentParser(prog=f"sahafa {verb}")
+        parser.add_argument("directory")
+        if verb == "restore":
+            parser.add_argument(
+                "--yes", action="store_true", help="replace a non-empty site without asking"
+            )
+        args = parser.parse_args(rest)
+        setup_django()
+        check_database()
+        from sahafa import backup
+
+        if verb == "backup":
+            raise SystemExit(backup.backup_command(args.directory))
+        raise SystemExit(backup.restore_command(args.directory, assume_yes=args.yes))
     else:
         fail(f"unknown command {verb!r}; see 'sahafa --help'")
 

@@ -29,6 +29,8 @@ from urllib.parse import unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
+from sahafa import home_env
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -53,6 +55,12 @@ if HOME.stat().st_mode & 0o007:
         HOME.chmod(HOME.stat().st_mode & ~0o007)
     except PermissionError:  # another user's folder: its owner chose its mode
         pass
+# What `sahafa init` was told once (the public address), for every command on this
+# home; the environment still wins (sahafa/home_env.py).
+try:
+    home_env.apply(HOME)
+except ValueError as exc:
+    raise ImproperlyConfigured(str(exc)) from None
 
 
 def _secret_key() -> str:
@@ -361,6 +369,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # again at once.
 SAHAFA_TASK_STALE_SECONDS = int(os.environ.get("SAHAFA_TASK_STALE_SECONDS", "900"))
 SAHAFA_TASK_MAX_ATTEMPTS = int(os.environ.get("SAHAFA_TASK_MAX_ATTEMPTS", "3"))
+# /readyz answers 503 once the oldest ready task has waited longer than this (seconds):
+# no worker is taking the queue, so published changes stop reaching readers' pages.
+SAHAFA_READY_MAX_TASK_AGE = int(os.environ.get("SAHAFA_READY_MAX_TASK_AGE", "600"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

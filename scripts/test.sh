@@ -23,4 +23,4 @@ echo "== SQLite, in-process cache =="
 echo "== PostgreSQL, Redis cache =="
 redis-cli -u "$SAHAFA_TEST_REDIS_URL" flushdb >/dev/null
 SAHAFA_DATABASE_URL="$SAHAFA_TEST_POSTGRES_URL" SAHAFA_CACHE_URL="$SAHAFA_TEST_REDIS_URL" \
-  .venv/bin/pytest -q -p no:cacheprovider -m "not browser" tests/news tests/delivery tests/search tests/related tests/newsroom tests/ingest tests/publishing "$@"
+  .venv/bin/pytest -q -p no:cacheprovider -m "not browser" tests/news tests/delivery tests/search tests/related tests/newsroom tests/ingest tests/publishing tests/ops "$@"
