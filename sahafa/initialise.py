@@ -73,6 +73,7 @@ def check_base_url(url: str) -> str:
 def parse_section(spec: str) -> tuple[str, str]:
     """``"العنوان:slug"`` or ``"العنوان"`` (the slug made from the title)."""
     from sahafa.arabic import slugify
+    from sahafa.news.reserved import reserved_message, reserved_owner
     from sahafa.news.sanitize import clean_text
 
     title, _sep, slug = spec.partition(":")
@@ -84,43 +85,8 @@ def parse_section(spec: str) -> tuple[str, str]:
         raise InitError(f"معرّف القسم غير صالح: {slug!r} / not a section slug: {slug!r}")
     owner = reserved_owner(slug)
     if owner:
-        raise InitError(
-            f"العنوان /{slug}/ مستخدم في الموقع ({owner})؛ اختر معرّفًا آخر للقسم / "
-            f"/{slug}/ is already the site's ({owner}): choose another slug"
-        )
+        raise InitError(reserved_message(slug, owner))
     return title, slug
-
-
-def reserved_owner(slug: str) -> str | None:
-    """What already answers under ``/<slug>/`` other than a page of the tree: uploaded
-    files, static files, the admin, the API, feeds, the masthead… A section there
-    would be unreachable. None when the slug is free."""
-    from django.conf import settings
-
-    for url, owner in (
-        (settings.MEDIA_URL, "الملفات المرفوعة"),
-        (settings.STATIC_URL, "الملفات الثابتة"),
-    ):
-        if url.strip("/").split("/", 1)[0] == slug:
-            return owner
-    return _first_segments().get(slug)
-
-
-def _first_segments(patterns=None) -> dict[str, str]:
-    """The first path segment of every fixed route of the site (Wagtail's catch-all
-    of pages and routes starting with a parameter left out), each with its route."""
-    from django.urls import URLResolver, get_resolver
-
-    found: dict[str, str] = {}
-    for pattern in get_resolver().url_patterns if patterns is None else patterns:
-        route = str(pattern.pattern).lstrip("^")
-        if isinstance(pattern, URLResolver) and not route:
-            found.update(_first_segments(pattern.url_patterns))  # included at the root
-            continue
-        first = route.split("/", 1)[0]
-        if first and not first.startswith(("<", "(", "?")) and "\\" not in first:
-            found.setdefault(first.rstrip("$"), route)
-    return found
 
 
 def check_password(password: str, username: str) -> None:

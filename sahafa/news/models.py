@@ -36,6 +36,7 @@ from sahafa.arabic import normalize, reading_time, slugify, unique_slug
 from .blocks import ArticleBodyBlock
 from .forms import ArticlePageForm, SanitisedPageForm
 from .querysets import ArticlePageManager, prefetch_card_images, renditions_prefetch
+from .reserved import reserved_message, reserved_owner
 from .sanitize import (
     check_emptied_text,
     check_required_text,
@@ -467,6 +468,13 @@ class SectionPage(ReaderPageMixin, Page):
     class Meta:
         verbose_name = _("قسم")
         verbose_name_plural = _("الأقسام")
+
+    def clean(self):
+        # Served at /<slug>/ only if no route of the site answers there first.
+        super().clean()
+        owner = reserved_owner(self.slug)
+        if owner:
+            raise ValidationError({"slug": reserved_message(self.slug, owner)})
 
     @classmethod
     def live_sections(cls) -> list[SectionPage]:

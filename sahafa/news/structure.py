@@ -24,6 +24,7 @@ from sahafa.arabic import slugify, unique_slug
 
 from .addresses import site_address
 from .models import ArticlePage, HomePage, SectionPage
+from .reserved import free_section_slug
 
 logger = logging.getLogger("sahafa.news")
 
@@ -98,7 +99,9 @@ def ensure_home(title: str = "الرئيسية") -> HomePage:
 
 def ensure_section(title: str, slug: str | None = None, intro: str = "") -> SectionPage:
     home = ensure_home()
-    slug = slug or slugify(title)
+    # A title's own slug that a route of the site owns (an archive's «Media»
+    # category) is numbered; a slug given by the caller is theirs to choose.
+    slug = slug or free_section_slug(slugify(title))
     existing = SectionPage.objects.child_of(home).filter(slug=slug).first()
     if existing is None:
         existing = SectionPage.objects.child_of(home).filter(title=title).first()
