@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from sahafa import api
+from sahafa.publishing import health
 
 # The newsroom answers a few admin addresses in Wagtail's place (ahead of its URLs).
 newsroom_admin = (
@@ -15,6 +16,8 @@ newsroom_admin = (
 )
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     *newsroom_admin,
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -17,6 +17,10 @@ NOT_STORED_PREFIXES = (*PRIVATE_PREFIXES, "/static/", "/media/")
 # Search pages are public and cacheable at the edge for a short while, but the page
 # cache does not keep them: every distinct query would be an entry.
 PASSED_PREFIXES = ("/search/", "/api/v1/search/")
+# The health probes (sahafa.publishing.health): answered by Django every time, so they
+# tell this process's state; the page cache does not even look them up, so /healthz
+# does not fail with the page store (a Redis outage) and costs it nothing.
+PROBE_PATHS = frozenset({"/healthz", "/readyz"})
 
 CACHEABLE_TYPES = (
     "text/html",

@@ -10,8 +10,8 @@ the stored validators; ``Accept-Encoding`` picks the stored body.
 
 What is never stored: anything but GET/HEAD, a reader with a session (an editor
 sees the userbar), the newsroom, static and media files, search results (each query
-would be an entry), and any query parameter that does not change the page
-(:func:`sahafa.delivery.cache_policy.key_query`).
+would be an entry), the health probes, and any query parameter that does not change
+the page (:func:`sahafa.delivery.cache_policy.key_query`).
 """
 
 from __future__ import annotations
@@ -68,6 +68,7 @@ class PageCacheApp:
         if (
             not self.enabled
             or path is None
+            or path in cache_policy.PROBE_PATHS
             or method not in ("GET", "HEAD")
             or path.startswith(cache_policy.NOT_STORED_PREFIXES)
             or path.startswith(cache_policy.PASSED_PREFIXES)

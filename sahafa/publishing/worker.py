@@ -33,11 +33,13 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import close_old_connections, connection
+from django.db.models import Case, Count, F, Min, When
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks.signals import task_finished
 from django_tasks_db.management.commands.db_worker import Worker
-from django_tasks_db.models import DBTaskResult
+from django_tasks_db.models import DBTaskResult, get_date_max
 
 logger = logging.getLogger("sahafa.publishing.worker")
 
@@ -134,6 +136,41 @@ def recover_tasks(now=None) -> Recovery:
     return out
 
 
+@dataclass(frozen=True)
+class QueueState:
+    """How much work waits: the ready tasks and how long the oldest has waited."""
+
+    ready: int
+    oldest_age_seconds: float | None  # None when nothing is ready
+
+    def describe(self) -> str:
+        if self.oldest_age_seconds is None:
+            return f"queue {self.ready} ready"
+        return f"queue {self.ready} ready, oldest {int(self.oldest_age_seconds)} s"
+
+
+def queue_state(now=None) -> QueueState:
+    """The ready tasks, counted in one query; read by the worker's log and /readyz.
+
+    A task waits from the moment it became ready: its enqueue time, or its
+    ``run_after`` when it had one (a failed task retried later, a deferred one) —
+    otherwise a task failed yesterday and retried a minute ago would count as a day
+    old. django-tasks-db marks "no run_after" with a far-future date."""
+    now = now or timezone.now()
+    found = DBTaskResult.objects.ready().aggregate(
+        ready=Count("id"),
+        since=Min(
+            Case(
+                When(run_after=get_date_max(), then=F("enqueued_at")),
+                default=Greatest("enqueued_at", "run_after"),
+            )
+        ),
+    )
+    since = found["since"]
+    age = None if since is None else max(0.0, (now - since).total_seconds())
+    return QueueState(ready=found["ready"], oldest_age_seconds=age)
+
+
 # Finished task rows are kept this long (what the worker did, for the operator), then
 # deleted; failed ones are kept as long, for their tracebacks.
 KEEP_FINISHED = timedelta(days=7)
@@ -196,6 +233,7 @@ def run(*, interval: float = 0.2, once: bool = False, worker_id: str | None = No
         worker.configure_signals()
     logger.info("worker %s started", worker.worker_id)
     next_tick = 0.0
+    last_queue = ""
     while worker.running:
         if time.monotonic() >= next_tick or once:
             if not connection.in_atomic_block:  # a caller's transaction (tests) is theirs
@@ -204,6 +242,12 @@ def run(*, interval: float = 0.2, once: bool = False, worker_id: str | None = No
                 recover_tasks()
                 prune_finished()
                 run_due_work()
+                # Once a tick, and only when it moved: a steady idle queue says nothing,
+                # a backlog that grows (or a task that waits) shows at every tick.
+                queue = queue_state().describe()
+                if queue != last_queue:
+                    logger.info("worker: %s", queue)
+                    last_queue = queue
             except Exception:  # the next tick tries again; the tasks keep running
                 logger.exception("worker: recovery or scheduled publishing failed")
             try:
