@@ -32,40 +32,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-from http_speed import free_port, get, median_run, wait_for, wrk
+from http_speed import free_port, get, median_run, start_nginx, wait_for, wrk
 
 BEACON_LUA = """
 wrk.method = "POST"
 wrk.headers["User-Agent"] = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36"
 wrk.headers["Content-Length"] = "0"
 """
-
-
-def start_nginx(root: Path, port: int) -> subprocess.Popen:
-    conf = root / "nginx.conf"
-    conf.write_text(
-        f"""
-worker_processes {os.cpu_count() or 1};
-daemon off;
-pid {root}/nginx.pid;
-error_log {root}/nginx.err;
-events {{ worker_connections 4096; }}
-http {{
-    access_log off;
-    sendfile on;
-    tcp_nopush on;
-    keepalive_requests 100000;
-    types {{ application/json json; }}
-    server {{
-        listen 127.0.0.1:{port};
-        root {root}/www;
-        location /beacon {{ return 204; }}
-        location / {{ }}
-    }}
-}}
-"""
-    )
-    return subprocess.Popen(["nginx", "-c", str(conf), "-p", str(root)])  # noqa: S603, S607
 
 
 def main() -> None:
@@ -122,7 +95,8 @@ def main() -> None:
                 sys.exit(f"{path} answered {status}")
             (www / name).write_bytes(body)
             (www / name).chmod(0o644)
-        children.append(start_nginx(work, nginx_port))
+        # nginx's answer to a beacon: an empty 204, the least any origin can do.
+        children.append(start_nginx(work, nginx_port, "location /beacon { return 204; }"))
         wait_for(nginx_port, host, work / "nginx.err", 30, "/list.json")
         app, ngx = f"http://127.0.0.1:{app_port}", f"http://127.0.0.1:{nginx_port}"
         hosted = [f"Host: {host}"]

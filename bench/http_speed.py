@@ -103,7 +103,9 @@ def wait_for(port: int, host: str, log: Path, seconds: float = 180, path: str = 
     raise SystemExit(f"nothing answered on port {port} (logs: {log})")
 
 
-def start_nginx(root: Path, port: int) -> subprocess.Popen:
+def start_nginx(root: Path, port: int, locations: str = "") -> subprocess.Popen:
+    """nginx serving ``root/www`` as static files (with ``gzip_static``): the
+    baseline of every HTTP benchmark; ``locations``, extra ``location`` blocks."""
     conf = root / "nginx.conf"
     conf.write_text(
         f"""
@@ -121,6 +123,7 @@ http {{
     server {{
         listen 127.0.0.1:{port};
         root {root}/www;
+        {locations}
         location / {{ gzip_static on; }}
     }}
 }}

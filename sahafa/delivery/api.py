@@ -488,10 +488,8 @@ def ticker(request):
     url_name="api_most_read",
 )
 def most_read_list(request, query: Query[MostReadQuery]):
-    ranked = [item.id for item in most_read.top_articles(query.window, query.limit)]
+    ranked = [pk for pk, _views in most_read.ranked(query.window, query.limit)]
     found = ArticlePage.objects.published().for_listing().filter(pk__in=ranked).in_bulk()
     # In rank order; one unpublished since the ranks were read is left out.
-    return {
-        "window": query.window,
-        "results": [article_summary(found[pk]) for pk in ranked if pk in found],
-    }
+    results = [article_summary(found[pk]) for pk in ranked if pk in found]
+    return {"window": query.window, "results": results[: query.limit]}

@@ -73,6 +73,24 @@ def article_data(title: str, **fields) -> dict:
     return {k: v for k, v in nested_form_data(data).items() if v is not False}
 
 
+def outlet_settings_data(**fields) -> dict:
+    """POST data of the outlet settings form: what is saved now, with ``fields`` on top
+    (the policy texts as Draftail sends them)."""
+    from sahafa.news.models import OutletSettings
+
+    outlet = OutletSettings.load()
+    data = {
+        field.name: getattr(outlet, field.name)
+        for field in OutletSettings._meta.get_fields()
+        if getattr(field, "editable", False) and field.name not in ("id", "logo")
+    }
+    data = {k: v for k, v in data.items() if v is not None and v is not False}
+    for name in ("publishing_principles", "corrections_policy"):
+        data[name] = rich_text(data[name])
+    data.update(fields)
+    return data
+
+
 def page_data(page, **fields) -> dict:
     """POST data for editing a section front or the home page."""
     data = {

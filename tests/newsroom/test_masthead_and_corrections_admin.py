@@ -6,21 +6,7 @@ from __future__ import annotations
 from django.urls import reverse
 from wagtail.test.utils.form_data import inline_formset, rich_text
 
-from .conftest import article_data, client_for
-
-
-def settings_data(**fields) -> dict:
-    from sahafa.news.models import OutletSettings
-
-    outlet = OutletSettings.load()
-    data = {
-        field.name: getattr(outlet, field.name)
-        for field in OutletSettings._meta.get_fields()
-        if getattr(field, "editable", False) and field.name not in ("id", "logo")
-    }
-    data = {k: v for k, v in data.items() if v is not None and v is not False}
-    data.update(fields)
-    return data
+from .conftest import article_data, client_for, outlet_settings_data
 
 
 def test_the_editor_in_chief_writes_the_corrections_policy(newsroom, client):
@@ -31,7 +17,7 @@ def test_the_editor_in_chief_writes_the_corrections_policy(newsroom, client):
     chief = client_for(newsroom["editor_in_chief"])
     response = chief.post(
         url,
-        settings_data(
+        outlet_settings_data(
             corrections_policy=rich_text("<p>نعلن كل تصحيح في أسفل الخبر مع وقته.</p>"),
             publishing_principles=rich_text(""),
         ),

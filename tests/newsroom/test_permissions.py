@@ -15,9 +15,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.test.utils.form_data import rich_text
 
-from .conftest import ACTORS, PASSWORD, article_data, client_for, page_data
+from .conftest import ACTORS, PASSWORD, article_data, client_for, outlet_settings_data, page_data
 
 R, RO, SE, SEO, EIC, ADM = ACTORS  # actor names, in ACTORS order
 
@@ -188,17 +187,8 @@ def do_edit_masthead(client, user, ctx):
     from sahafa.news.models import OutletSettings
 
     settings = OutletSettings.load()
-    data = {
-        field.name: getattr(settings, field.name)
-        for field in OutletSettings._meta.get_fields()
-        if getattr(field, "editable", False) and field.name not in ("id", "logo")
-    }
-    data = {k: v for k, v in data.items() if v is not None and v is not False}
-    for name in ("publishing_principles", "corrections_policy"):  # Draftail's JSON
-        data[name] = rich_text(data[name])
-    data["chairman"] = "رئيس مجلس جديد"
     url = reverse("wagtailsettings:edit", args=["news", "outletsettings", settings.pk])
-    response = client.post(url, data)
+    response = client.post(url, outlet_settings_data(chairman="رئيس مجلس جديد"))
     return response, OutletSettings.load().chairman == "رئيس مجلس جديد"
 
 

@@ -289,17 +289,23 @@ def _ranks(now: datetime | None = None) -> dict[str, list[list[int]]]:
 # Reading the lists ----------------------------------------------------------------
 
 
-def top_articles(window: str, limit: int = 10) -> list[MostRead]:
-    """The most-read published articles of ``window`` (``"24h"`` or ``"7d"``), as of
-    the last fold, at most ``limit`` (1–100). Two queries at most: the stored ranks
-    (computed from the hourly counts if the cache lost them) and the articles,
-    checked against publication again (one unpublished since the fold is left out)."""
+def ranked(window: str, limit: int = 10) -> list[list[int]]:
+    """``[[article id, views], …]`` of ``window`` (``"24h"`` or ``"7d"``), most read
+    first, as of the last fold: enough for ``limit`` (1–100) articles, not yet checked
+    against publication (the caller reads the articles, and leaves out any
+    unpublished since the fold). One query at most, when the cache lost the ranks."""
     if window not in WINDOWS:
         raise ValueError(f"unknown window {window!r}: one of {', '.join(WINDOWS)}")
     limit = max(0, min(int(limit), 100))
     if not limit:
         return []
-    pairs = _ranks()[window] if limit <= STORED else _rank(window, timezone.now(), limit)
+    return _ranks()[window] if limit <= STORED else _rank(window, timezone.now(), limit)
+
+
+def top_articles(window: str, limit: int = 10) -> list[MostRead]:
+    """The most-read published articles of ``window``, at most ``limit``: the
+    :func:`ranked` ids, then their titles and addresses in one query."""
+    pairs = ranked(window, limit)
     articles = ArticlePage.objects.published().filter(pk__in=[pk for pk, _ in pairs])
     by_id = {a.pk: a for a in articles.only("title", "url_path")}
     found = [
