@@ -125,9 +125,16 @@ def _cache(name: str = "") -> dict:
     if not url.startswith(("redis://", "rediss://", "unix://")):
         raise ImproperlyConfigured("SAHAFA_CACHE_URL must be a redis:// URL")
     return {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Django's Redis cache, a miss while Redis is unreachable (never a 500).
+        "BACKEND": "sahafa.delivery.shared_cache.ResilientRedisCache",
         "LOCATION": url,
         "KEY_PREFIX": f"sahafa-{name}" if name else "sahafa",
+        # Passed to redis-py's connection pool: an unreachable Redis must cost a
+        # reader a fraction of a second, not the kernel's connect timeout.
+        "OPTIONS": {
+            "socket_connect_timeout": 0.25,
+            "socket_timeout": 0.5,
+        },
     }
 
 
@@ -193,6 +200,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "corsheaders",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "django_otp",
@@ -211,6 +219,7 @@ MIDDLEWARE = [
     "sahafa.delivery.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Outside the page cache so that cached responses get the headers too.
+    "csp.middleware.CSPMiddleware",
     "sahafa.delivery.middleware.SecurityHeadersMiddleware",
     # CORS for the read API (/api/v1/): preflights answered here, and every API
     # response readable from any origin (refusals of the guard below included).
@@ -399,6 +408,27 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# The public pages' Content-Security-Policy (django-csp), closed to every other host
+# unless the operator names one (sahafa.delivery.content_policy); the admin has
+# Wagtail's own inline scripts and is left out of it.
+from sahafa.delivery import content_policy  # noqa: E402 - settings-time helper, no Django
+
+try:
+    SAHAFA_EMBED_HOSTS = content_policy.embed_hosts(os.environ.get("SAHAFA_EMBED_HOSTS", ""))
+    SAHAFA_SCRIPT_URLS = content_policy.script_urls(os.environ.get("SAHAFA_SCRIPT_URLS", ""))
+    CONTENT_SECURITY_POLICY = {
+        "EXCLUDE_URL_PREFIXES": ["/admin/", "/django-admin/"],
+        "DIRECTIVES": content_policy.public_directives(
+            embeds=SAHAFA_EMBED_HOSTS,
+            scripts=SAHAFA_SCRIPT_URLS,
+            extra=content_policy.extra_sources(os.environ.get("SAHAFA_CSP_EXTRA", "")),
+            media_origin=content_policy.origin(MEDIA_URL) if "://" in MEDIA_URL else "",
+            report_uri=os.environ.get("SAHAFA_CSP_REPORT_URI", "").strip(),
+        ),
+    }
+except content_policy.PolicyError as exc:
+    raise ImproperlyConfigured(str(exc)) from None
 if HTTPS:
     SECURE_SSL_REDIRECT = env_flag("SAHAFA_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365

@@ -88,25 +88,11 @@ class HttpCachingMiddleware:
         )
 
 
-PUBLIC_CSP = "; ".join(
-    [
-        "default-src 'self'",
-        "img-src 'self' data:",
-        "script-src 'self'",
-        "style-src 'self'",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "frame-src https://www.youtube-nocookie.com https://player.vimeo.com",
-        "frame-ancestors 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "object-src 'none'",
-    ]
-)
-
-
 class SecurityHeadersMiddleware:
-    """A strict CSP on public pages; the admin is never indexed nor publicly cached."""
+    """The admin is never indexed nor publicly cached; every page refuses framing.
+
+    The public pages' Content-Security-Policy is django-csp's (settings
+    ``CONTENT_SECURITY_POLICY``, built by ``sahafa.delivery.content_policy``)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -116,8 +102,6 @@ class SecurityHeadersMiddleware:
         if request.path.startswith(("/admin/", "/django-admin/")):
             response["X-Robots-Tag"] = "noindex, nofollow"
             response["Cache-Control"] = "private, no-store"
-        else:
-            response.setdefault("Content-Security-Policy", PUBLIC_CSP)
         response.setdefault("X-Frame-Options", "DENY")
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         return response

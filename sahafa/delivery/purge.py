@@ -25,7 +25,7 @@ from wagtail.contrib.frontend_cache.utils import get_backends
 
 from sahafa.news.models import ArticlePage, SectionPage
 
-from . import page_store
+from . import page_store, shared_cache
 from .sitemaps import SITEMAPS
 
 logger = logging.getLogger("sahafa.delivery")
@@ -47,11 +47,15 @@ class PageCacheBackend(BaseBackend):
     def purge(self, url: str) -> None:
         self.purge_batch([url])
 
+    # Strict: a purge Redis did not take must fail the task, which is retried, rather
+    # than leave the old pages in the shared store (sahafa.delivery.shared_cache).
     def purge_batch(self, urls: Iterable[str]) -> None:
-        page_store.store().purge_paths({unquote(urlsplit(url).path) for url in urls})
+        with shared_cache.strict():
+            page_store.store().purge_paths({unquote(urlsplit(url).path) for url in urls})
 
     def purge_all(self) -> None:
-        page_store.store().purge_all()
+        with shared_cache.strict():
+            page_store.store().purge_all()
 
 
 class EdgeBackend(HTTPBackend):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlparse
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
@@ -24,7 +25,8 @@ from .sanitize import (
     required_block_parts,
 )
 
-# Only these hosts may be embedded; anything else is shown as a plain link, so no
+# Only these hosts may be embedded, and those the operator adds (SAHAFA_EMBED_HOSTS,
+# embedded at the address given); anything else is shown as a plain link, so no
 # unknown iframe ever reaches a reader.
 EMBED_HOSTS = {
     "www.youtube.com": "youtube",
@@ -41,7 +43,11 @@ def embed_iframe_src(url: str) -> str | None:
     parsed = urlparse(url)
     if parsed.scheme not in {"http", "https"}:
         return None
-    kind = EMBED_HOSTS.get(parsed.netloc.lower())
+    host = parsed.netloc.lower()
+    kind = EMBED_HOSTS.get(host)
+    if kind is None and parsed.scheme == "https" and host in settings.SAHAFA_EMBED_HOSTS:
+        # The public CSP's frame-src names these hosts (sahafa.delivery.content_policy).
+        return parsed.geturl()
     if kind == "youtube":
         if parsed.netloc.lower() == "youtu.be":
             video = parsed.path.strip("/")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.cache import cache
 
 from .models import HOME_BLOCKS_CACHE_KEY, OutletSettings, SectionPage
@@ -16,7 +17,11 @@ def outlet(request) -> dict:
     if nav is None:
         nav = [{"title": s.title, "url": s.url} for s in SectionPage.live_sections()]
         cache.set(NAV_CACHE_KEY, nav, 300)
-    return {"outlet": OutletSettings.load(request_or_site=request), "nav_sections": nav}
+    return {
+        "outlet": OutletSettings.load(request_or_site=request),
+        "nav_sections": nav,
+        "outlet_scripts": settings.SAHAFA_SCRIPT_URLS,
+    }
 
 
 def forget_nav(**kwargs) -> None:

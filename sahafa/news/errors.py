@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import sys
 
+from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseNotFound, HttpResponseServerError, JsonResponse
 from django.template import loader
 from django.utils.translation import gettext as _
@@ -14,6 +16,13 @@ from sahafa.delivery.logs import request_id_var
 
 # Where Django logs unhandled exceptions (settings.LOGGING); see page_not_found.
 request_logger = logging.getLogger("django.request")
+
+# Where a database outage is logged: one warning a request, no traceback.
+logger = logging.getLogger(__name__)
+
+# What a crawler or an API client is told to wait, during a database outage, before
+# asking again: about what a restart of PostgreSQL takes.
+OUTAGE_RETRY_AFTER_SECONDS = 10
 
 # Paths answered in JSON: a client of the API or of a fragment parses the error too.
 JSON_PREFIXES = ("/api/",)
@@ -99,11 +108,91 @@ def page_not_found(request, exception=None):
     return HttpResponseNotFound(html)
 
 
+def database_outage(exc: BaseException | None) -> BaseException | None:
+    """The error in ``exc``'s chain that says the database cannot be reached, if any.
+
+    Django raises its own ``OperationalError`` / ``InterfaceError`` for a refused or
+    broken connection (the driver's error is its ``__cause__``); code between the
+    query and the handler may have wrapped it in another exception, so the whole chain
+    is walked. On SQLite ``OperationalError`` also means "database is locked" (as
+    transient as an outage) and, rarer, a bad query: those get the 503 too.
+    """
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, (OperationalError, InterfaceError)):
+            return exc
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
+def _chain_names(exc: BaseException) -> str:
+    # Class names only, as /readyz gives them (sahafa.publishing.health): a driver's
+    # message can carry the host, the user or the URL.
+    names = []
+    while exc is not None and len(names) < 4:
+        kind = type(exc)
+        names.append(f"{kind.__module__}.{kind.__qualname__}")
+        exc = exc.__cause__ or exc.__context__
+    return " from ".join(names)
+
+
+def database_unavailable(request, error: BaseException, request_id: str = "") -> HttpResponse:
+    """A 503 with ``Retry-After`` while the database is down or restarting.
+
+    Rendered without the request context, and from a template that loads no tag which
+    queries: the database is what failed. ``no-store`` keeps every cache off it (the
+    page cache in front still answers the pages it holds, without the database). Logged
+    here once, at WARNING and without a traceback: a restart under load fails every
+    request in flight, and each would otherwise log its traceback at ERROR.
+    """
+    if wants_json(request):
+        response = json_error(
+            503,
+            _("الخدمة غير متاحة مؤقتًا؛ حاول مرة أخرى بعد قليل."),
+            "service unavailable",
+            request_id=request_id,
+        )
+    else:
+        context = {
+            "request_id": request_id,
+            # A reader's browser asks again by itself; never for a form it posted.
+            "refresh_seconds": OUTAGE_RETRY_AFTER_SECONDS
+            if request.method in ("GET", "HEAD")
+            else None,
+        }
+        response = HttpResponse(loader.render_to_string("503.html", context), status=503)
+    response["Retry-After"] = str(OUTAGE_RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    logger.warning(
+        "Database unavailable, answered 503: %s",
+        _chain_names(error),
+        extra={"status_code": 503, "request": request},
+    )
+    # Django logs every 5xx answer of an exception at ERROR with its traceback unless
+    # the response says it was logged already (its own mark, read by
+    # django.utils.log.log_response): this one was.
+    response._has_been_logged = True  # type: ignore[attr-defined]
+    return response
+
+
 @requires_csrf_token
 def server_error(request):
+    """handler500, and the database outage's 503.
+
+    Here rather than in a middleware's ``process_exception``: that hook sees only what
+    the view raises, while the database also fails in the middleware before it (the
+    session, the user, Wagtail's site lookup, the redirects). Django turns an exception
+    of any layer into a response where it is raised, so no middleware around them ever
+    sees it either; every one of them reaches this handler, with the exception still
+    being handled (``sys.exc_info()``).
+    """
     # Rendered without the request context: whatever failed may fail again there. The
     # request id lets a reader quote the failure; the log line carries the same id.
     request_id = getattr(request, "request_id", None) or request_id_var.get() or ""
+    outage = database_outage(sys.exc_info()[1])
+    if outage is not None:
+        return database_unavailable(request, outage, request_id)
     if wants_json(request):
         return json_error(
             500, _("حدث خطأ غير متوقع في الخادم."), "server error", request_id=request_id

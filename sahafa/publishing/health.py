@@ -33,6 +33,8 @@ from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_safe
 
+from sahafa.delivery import shared_cache
+
 from .worker import queue_state
 
 logger = logging.getLogger("sahafa.publishing.health")
@@ -72,11 +74,13 @@ def check_cache() -> dict[str, object]:
     key = f"sahafa:readyz:{uuid.uuid4().hex}"
     token = uuid.uuid4().hex
     started = time.perf_counter()
-    cache.set(key, token, CACHE_KEY_SECONDS)
-    try:
-        found = cache.get(key)
-    finally:
-        cache.delete(key)
+    # Strict: the readers' cache calls hide an unreachable Redis, the probe must not.
+    with shared_cache.strict():
+        cache.set(key, token, CACHE_KEY_SECONDS)
+        try:
+            found = cache.get(key)
+        finally:
+            cache.delete(key)
     if found != token:
         raise CacheRoundTripError
     return {"latency_ms": _milliseconds_since(started)}

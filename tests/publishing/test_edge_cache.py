@@ -6,90 +6,19 @@ from __future__ import annotations
 
 import http.client
 import shutil
-import signal
-import subprocess
-import tempfile
 import time
-from pathlib import Path
 
 import pytest
 
 from . import rows
-from .conftest import REPO, free_port
+from .conftest import free_port
+from .edge import Edge
 from .test_durable_tasks import wait_until
-
-VCL = REPO / "deploy" / "varnish" / "sahafa.vcl"
 
 pytestmark = pytest.mark.skipif(
     shutil.which("varnishd") is None,
     reason="varnishd not installed (Debian package varnish; scripts/install.sh --test)",
 )
-
-
-class Edge:
-    """varnishd on loopback, running deploy/varnish/sahafa.vcl against one app port."""
-
-    def __init__(self, app_port: int) -> None:
-        self.work = Path(tempfile.mkdtemp(prefix="sahafa-varnish-"))
-        self.port = free_port()
-        self.app_port = app_port
-        vcl = self.work / "sahafa.vcl"
-        vcl.write_text(VCL.read_text().replace('.port = "8000"', f'.port = "{app_port}"'))
-        self.process = subprocess.Popen(  # noqa: S603 - fixed arguments
-            [
-                "varnishd",
-                "-F",
-                "-j",
-                "none",
-                "-n",
-                str(self.work / "n"),
-                "-a",
-                f"127.0.0.1:{self.port}",
-                "-f",
-                str(vcl),
-                "-s",
-                "malloc,64m",
-                "-p",
-                "http_gzip_support=off",
-            ],
-            stdout=open(self.work / "varnish.log", "wb"),  # noqa: SIM115 - the child owns it
-            stderr=subprocess.STDOUT,
-        )
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def request(
-        self, path: str, method: str = "GET", source: str = "127.0.0.1", **headers: str
-    ) -> tuple[int, dict[str, str], str]:
-        conn = http.client.HTTPConnection(
-            "127.0.0.1", self.port, timeout=10, source_address=(source, 0)
-        )
-        try:
-            conn.request(method, path, headers={"Host": f"127.0.0.1:{self.port}", **headers})
-            response = conn.getresponse()
-            body = response.read().decode("utf-8", "replace")
-            return response.status, {k.lower(): v for k, v in response.getheaders()}, body
-        finally:
-            conn.close()
-
-    def wait_ready(self) -> None:
-        def answers() -> bool:
-            try:
-                return self.request("/")[0] == 200
-            except OSError:
-                return False
-
-        wait_until(answers, 60, f"varnish ({(self.work / 'varnish.log').read_text()[-2000:]})")
-
-    def stop(self) -> None:
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-        shutil.rmtree(self.work, ignore_errors=True)
 
 
 @pytest.fixture

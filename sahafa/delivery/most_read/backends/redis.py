@@ -19,6 +19,8 @@ from datetime import UTC, datetime
 import redis
 from django.db import transaction
 
+from sahafa.delivery.shared_cache import OUTAGE_ERRORS, breaker_for
+
 from .base import BaseViewCounter, Counts
 
 DEFAULT_PREFIX = "sahafa:most-read"
@@ -28,7 +30,7 @@ _clients: dict[str, redis.Redis] = {}
 def _client(url: str) -> redis.Redis:
     # One connection pool per process and URL, as Django's own Redis cache keeps.
     if url not in _clients:
-        _clients[url] = redis.Redis.from_url(url)
+        _clients[url] = redis.Redis.from_url(url, socket_connect_timeout=0.25, socket_timeout=0.5)
     return _clients[url]
 
 
@@ -38,9 +40,19 @@ class RedisViewCounter(BaseViewCounter):
         self.client = _client(params["LOCATION"])
         self.prefix = params.get("KEY_PREFIX") or DEFAULT_PREFIX
         self.pending_key = f"{self.prefix}:pending"
+        self.breaker = breaker_for(params["LOCATION"])
 
     def add(self, article_id: int, hour: datetime) -> None:
-        self.client.hincrby(self.pending_key, f"{article_id}:{int(hour.timestamp())}", 1)
+        # A reader's beacon: while Redis is unreachable the view is not counted (a
+        # ranking, not a ledger), and the reader's page never waits for it.
+        if not self.breaker.closed():
+            return
+        try:
+            self.client.hincrby(self.pending_key, f"{article_id}:{int(hour.timestamp())}", 1)
+        except OUTAGE_ERRORS as exc:
+            self.breaker.failed(exc)
+            return
+        self.breaker.worked()
 
     @contextmanager
     def drain(self) -> Iterator[Counts]:
