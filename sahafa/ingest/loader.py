@@ -26,6 +26,7 @@ savepoint (:mod:`sahafa.ingest.redirects`): re-runs make no second one.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import hashlib
 import itertools
 import logging
@@ -344,10 +345,14 @@ class Loader:
                     self.load_one(item)
                 # In the batch's transaction: its task row commits with it, or neither.
                 flush_batch()
-        except DatabaseError as exc:
+        except (DatabaseError, StorageFull) as exc:
             self._forget_batch(counts)
             self.redirects = redirects
             del self._waiting_addresses[waiting:]
+            if isinstance(exc, StorageFull):
+                raise
+            if storage_exhausted(exc):
+                raise StorageFull(self.report, exc) from exc
             if len(batch) > 1:
                 for item in batch:
                     self.load_batch([item])
@@ -414,6 +419,9 @@ class Loader:
             with transaction.atomic():
                 self._write(record)
         except (DatabaseError, ValueError, ValidationError, RecordError, OSError) as exc:
+            if storage_exhausted(exc):
+                # Not this item's fault: every item after it would fail the same way.
+                raise StorageFull(self.report, exc) from exc
             # One transaction (savepoint) per item: nothing of this item was written.
             # The authors, tags or section it created are gone with it: read them all
             # afresh.
@@ -624,6 +632,50 @@ class Loader:
         outlet.save()
 
 
+# What a full disk (or quota) looks like: from the system, from SQLite (EFBIG and
+# ENOSPC both end as one of its two messages) and from PostgreSQL.
+FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT})
+FULL_MESSAGES = (
+    "database or disk is full",
+    "disk i/o error",
+    "no space left on device",
+    "could not extend file",
+    "disk quota exceeded",
+)
+
+
+def storage_exhausted(exc: BaseException | None) -> bool:
+    """Whether ``exc`` (or what caused it) says the storage takes no more writes."""
+    for _depth in range(8):
+        if exc is None:
+            return False
+        if isinstance(exc, OSError) and exc.errno in FULL_ERRNOS:
+            return True
+        if isinstance(exc, DatabaseError) and any(m in str(exc).lower() for m in FULL_MESSAGES):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+class StorageFull(Exception):
+    """The import stopped: the disk (the database's or the media's) is full. The
+    batches committed before are whole; the same import run again does the rest."""
+
+    def __init__(self, report: Report, error: BaseException) -> None:
+        self.report = report
+        first_line = (str(error).strip().splitlines() or [""])[0]
+        detail = f"{type(error).__name__}: {first_line}"
+        super().__init__(
+            _(
+                "توقف الاستيراد: القرص ممتلئ فلا مكان لكتابة المزيد (%(detail)s). ما حُفظ قبل "
+                "ذلك كامل؛ أفرغ مساحة ثم أعد الأمر نفسه ليستورد الباقي."
+            )
+            % {"detail": detail[:200]}
+            + " / import stopped: the disk is full; what was saved before is whole — "
+            "free some space and run the same import again to import the rest"
+        )
+
+
 def failure_reason(exc: BaseException) -> str:
     """What editors read for an item the database or a check refused: Arabic first
     (translatable), the technical detail after it for the operators — database and
@@ -653,8 +705,10 @@ def load_paths(
 
     loader = Loader(options)
     bar = tqdm(desc="import", unit=" items", disable=not progress or None, leave=False)
-    loader.load(iter_path_records(fmt, paths, parse_options), on_item=bar.update)
-    bar.close()
+    try:
+        loader.load(iter_path_records(fmt, paths, parse_options), on_item=bar.update)
+    finally:
+        bar.close()
     return loader
 
 

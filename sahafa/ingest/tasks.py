@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from .loader import BATCH_SIZE, Loader, LoadOptions, iter_path_records
+from .loader import BATCH_SIZE, Loader, LoadOptions, StorageFull, iter_path_records
 from .models import ImportJob
 
 logger = logging.getLogger("sahafa.ingest")
@@ -91,6 +91,16 @@ def run_import_job(job_id: int) -> str:
     names = {str(path): name for path, name in zip(job.paths(), job.file_names, strict=True)}
     try:
         loader.load(iter_path_records(job.format, list(names)), on_item=progress.item)
+    except StorageFull as exc:
+        # Not a bug: the job says so in the operators' words, without a traceback.
+        logger.error("import job %s stopped: %s", job_id, exc.__cause__)
+        return _finish(
+            job,
+            progress,
+            ImportJob.Status.FAILED,
+            report=job_report(loader, names, job.dry_run),
+            error=str(exc),
+        )
     except Exception as exc:
         # A bug or a broken environment, not a bad record (those fail alone): the job
         # ends failed with the reason, and the traceback goes to the operators' log.

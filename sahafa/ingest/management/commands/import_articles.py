@@ -12,7 +12,7 @@ import os
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
-from sahafa.ingest.loader import LoadOptions, import_limits, load_paths
+from sahafa.ingest.loader import LoadOptions, StorageFull, import_limits, load_paths
 from sahafa.ingest.parsers import PARSERS, iter_records
 from sahafa.ingest.records import ArticleRecord, RecordError
 from sahafa.ingest.redirects import RedirectCounts
@@ -69,9 +69,17 @@ class Command(BaseCommand):
         if opts["media_dir"] and not os.path.isdir(opts["media_dir"]):
             raise CommandError(f"--media-dir {opts['media_dir']} is not a folder")
         check_database_ready()
-        loader = load_paths(
-            opts["format"], opts["paths"], options, parse_options, progress=not opts["no_progress"]
-        )
+        try:
+            loader = load_paths(
+                opts["format"],
+                opts["paths"],
+                options,
+                parse_options,
+                progress=not opts["no_progress"],
+            )
+        except StorageFull as exc:
+            self.stdout.write(exc.report.summary())
+            raise CommandError(str(exc)) from exc
         for item, reason in loader.skipped_reasons:
             self.stdout.write(f"skipped: {item}: {reason}")
         for item, reason in loader.report.failed:
