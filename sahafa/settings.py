@@ -304,14 +304,56 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = HOME / "static"
-MEDIA_URL = "/media/"
 MEDIA_ROOT = HOME / "media"
 # Django gives uploads 0644 whatever the umask: group only, like the rest of the home.
 FILE_UPLOAD_PERMISSIONS = 0o640
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
+
+
+def _media_storage() -> dict:
+    """Uploads on disk under SAHAFA_HOME, or in an S3-compatible bucket
+    (``SAHAFA_MEDIA_BUCKET``; credentials from boto3's own AWS_* variables, so they
+    are never among Sahafa's settings)."""
+    bucket = os.environ.get("SAHAFA_MEDIA_BUCKET", "").strip()
+    if not bucket:
+        # File names of uploads are sanitised (no bidi overrides, no inner extensions).
+        return {"BACKEND": "sahafa.newsroom.security.storage.SafeNameFileSystemStorage"}
+    endpoint = os.environ.get("SAHAFA_MEDIA_ENDPOINT_URL", "").strip().rstrip("/") or None
+    public = urlsplit(os.environ.get("SAHAFA_MEDIA_PUBLIC_URL", "").strip().rstrip("/"))
+    if public.geturl() and public.scheme not in ("http", "https"):
+        raise ImproperlyConfigured("SAHAFA_MEDIA_PUBLIC_URL must be an http(s):// address")
+    return {
+        "BACKEND": "sahafa.newsroom.security.s3_storage.SafeNameS3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": endpoint,
+            "region_name": os.environ.get("SAHAFA_MEDIA_REGION", "").strip() or None,
+            # Where readers fetch the files (a CDN in front of the bucket), if not the
+            # store's own address.
+            "custom_domain": (public.netloc + public.path) if public.netloc else None,
+            "url_protocol": f"{public.scheme}:" if public.netloc else "https:",
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+
+
+def _media_url(storage: dict) -> str:
+    """Where readers fetch the uploads: the bucket's address when they are in one (the
+    public Content-Security-Policy allows its origin for images and media)."""
+    options = storage.get("OPTIONS")
+    if not options:
+        return "/media/"
+    if options["custom_domain"]:
+        return f"{options['url_protocol']}//{options['custom_domain']}/"
+    if options["endpoint_url"]:
+        return f"{options['endpoint_url']}/{options['bucket_name']}/"
+    return f"https://{options['bucket_name']}.s3.amazonaws.com/"
+
+
 STORAGES = {
-    # File names of uploads are sanitised (no bidi overrides, no inner extensions).
-    "default": {"BACKEND": "sahafa.newsroom.security.storage.SafeNameFileSystemStorage"},
+    "default": _media_storage(),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -320,6 +362,7 @@ STORAGES = {
         )
     },
 }
+MEDIA_URL = _media_url(STORAGES["default"])
 WHITENOISE_MAX_AGE = 3600
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000

@@ -38,6 +38,14 @@ def backup_command(directory: str) -> int:
         f"الملفات / files: {files} · الحجم / size: {_size(size)} ({size} bytes)"
         f" · المدة / duration: {seconds:.2f} s"
     )
+    bucket = settings.STORAGES["default"].get("OPTIONS", {}).get("bucket_name")
+    if bucket:
+        # Said, not hidden: the uploads are not in this backup.
+        print(
+            f"الوسائط في الحاوية {bucket} لم تُنسخ: احفظها بإصدارات الحاوية أو نسخها المتماثل"
+            f" / the media in bucket {bucket} are not copied: keep them with the bucket's"
+            " versioning or replication"
+        )
     return 0
 
 

@@ -667,11 +667,12 @@ class StorageFull(Exception):
         detail = f"{type(error).__name__}: {first_line}"
         super().__init__(
             _(
-                "توقف الاستيراد: القرص ممتلئ فلا مكان لكتابة المزيد (%(detail)s). ما حُفظ قبل "
+                "توقف الاستيراد: القرص ممتلئ أو تتعذّر الكتابة عليه (%(detail)s). ما حُفظ قبل "
                 "ذلك كامل؛ أفرغ مساحة ثم أعد الأمر نفسه ليستورد الباقي."
             )
             % {"detail": detail[:200]}
-            + " / import stopped: the disk is full; what was saved before is whole — "
+            + " / import stopped: the disk is full or cannot be written; what was saved "
+            "before is whole — "
             "free some space and run the same import again to import the rest"
         )
 

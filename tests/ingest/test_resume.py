@@ -122,7 +122,7 @@ def test_a_failed_record_does_not_cost_its_batch(client, home, tmp_path, monkeyp
 
     def fails_for_the_second(self, record, article_id):
         if record.external_id == "farm-1":
-            raise DatabaseError("disk I/O error")
+            raise DatabaseError("value too long for type character varying(255)")
         remember(self, record, article_id)
 
     monkeypatch.setattr(Loader, "_remember", fails_for_the_second)

@@ -4,7 +4,8 @@ Each node is a `sahafa serve` (its web server and its worker) on its own port. A
 editor publishes through node A's admin: node B and the edge serve the new article
 and the new home page at once. An unpublish through node B's admin removes the page
 from node A and from the edge. A scheduled article goes live exactly once although
-both workers run the scheduler.
+both workers run the scheduler. Both nodes' workers killed with SIGKILL in the middle
+of the queue lose no task and run none twice to a different end.
 """
 
 from __future__ import annotations
@@ -14,15 +15,18 @@ import http.cookiejar
 import os
 import re
 import shutil
+import signal
 import time
 import urllib.parse
 import urllib.request
 
 import pytest
 
+from . import rows
 from .conftest import fetch, free_port
+from .corpus import create_script
 from .edge import Edge
-from .test_durable_tasks import wait_until
+from .test_durable_tasks import _worker_pid, wait_until
 from .test_edge_cache import article_path, tasks_done
 
 pytestmark = [
@@ -214,3 +218,33 @@ def test_a_scheduled_article_goes_live_exactly_once_with_two_workers(two_nodes):
     path = article_path(site, SCHEDULED)
     status, _, body = edge.request(path)
     assert status == 200 and SCHEDULED in body
+
+
+def test_workers_killed_on_both_nodes_lose_no_task_and_run_none_twice(two_nodes):
+    site, _, _ = two_nodes
+    servers = [child for child in site.children if "serve" in child.args]
+    assert len(servers) == 2
+    before = rows.live_article_ids(site)
+    # 240 articles in 8 committed batches: 8 task rows, queued for both nodes' workers.
+    site.python(create_script(240, start=1000, batch=30))
+    assert rows.task_statuses(site).total() >= 8
+
+    # Each node's worker killed with SIGKILL while it runs a task, twice; each node's
+    # server starts another, which takes the queue (and the killed one's task) again.
+    for _round in range(2):
+        wait_until(lambda: rows.task_statuses(site).get("RUNNING"), 60, "a running task", 0.01)
+        for server in servers:
+            pid = wait_until(lambda s=server: _worker_pid(s.pid), 20, "a node's worker")
+            os.kill(pid, signal.SIGKILL)
+        time.sleep(0.5)
+
+    wait_until(lambda: tasks_done(site), 240, "every task, on the restarted workers", 0.5)
+    assert set(rows.task_statuses(site)) == {"SUCCESSFUL"}, rows.task_statuses(site)
+    live = rows.live_article_ids(site)
+    assert len(live - before) == 240
+    assert rows.indexed_ids(site) == live
+    assert rows.profiled_ids(site) == live
+    # Run again from scratch: the interrupted, resumed and shared run left the same end.
+    lists = rows.related_lists(site)
+    site.sahafa("related", "--rebuild")
+    assert rows.related_lists(site) == lists
