@@ -11,6 +11,7 @@ sahafa search QUERY | --queries FILE                 Arabic search from the comm
 sahafa related ID… | --rebuild                       related topics
 sahafa backup DIR                                    database and media, with a manifest
 sahafa restore DIR [--yes]                           put a backup back (asks over a non-empty site)
+sahafa migrate-db --to postgres://…                  copy a SQLite site into PostgreSQL, verified
 sahafa manage COMMAND …                              any Django management command
 """
 
@@ -356,6 +357,16 @@ def main(argv: list[str] | None = None) -> None:
         if verb == "backup":
             raise SystemExit(backup.backup_command(args.directory))
         raise SystemExit(backup.restore_command(args.directory, assume_yes=args.yes))
+    elif verb == "migrate-db":
+        parser = argparse.ArgumentParser(prog="sahafa migrate-db")
+        parser.add_argument("--to", required=True, metavar="URL", help="postgres://user:pw@host/db")
+        parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+        args = parser.parse_args(rest)
+        setup_django()
+        check_database()
+        from sahafa.backup.move import migrate_db_command
+
+        raise SystemExit(migrate_db_command(args.to, progress=not args.no_progress))
     else:
         fail(f"unknown command {verb!r}; see 'sahafa --help'")
 
