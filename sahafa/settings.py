@@ -425,6 +425,10 @@ SAHAFA_TASK_MAX_ATTEMPTS = int(os.environ.get("SAHAFA_TASK_MAX_ATTEMPTS", "3"))
 # no worker is taking the queue, so published changes stop reaching readers' pages.
 SAHAFA_READY_MAX_TASK_AGE = int(os.environ.get("SAHAFA_READY_MAX_TASK_AGE", "600"))
 
+# Newsroom sessions: with Redis, read from it and written through to the database,
+# so a Redis restart (or outage: a miss) signs nobody out.
+if os.environ.get("SAHAFA_CACHE_URL", "").strip():
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 12

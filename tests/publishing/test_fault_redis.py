@@ -1,6 +1,6 @@
 """Redis stopped while `sahafa serve` is under load (wrk, bounded): readers keep getting
 pages, rendered from the database; the outage is logged once per process; /readyz says
-the cache is down; an edit published meanwhile is not lost to a stale cached page; and
+the cache is down; a signed-in editor stays signed in; an edit published meanwhile is not lost to a stale cached page; and
 when Redis is back caching resumes by itself.
 
 The site's cache is a redis-server of the test's own (tests/private_redis.py): the
@@ -24,6 +24,7 @@ import pytest
 from ..private_redis import PrivateRedis
 from .test_durable_tasks import wait_until
 from .test_edge_cache import article_path
+from .test_two_nodes import EDITOR, Editor
 
 pytestmark = pytest.mark.skipif(
     shutil.which("redis-server") is None or shutil.which("wrk") is None,
@@ -69,6 +70,8 @@ def redis_site(site, tmp_path):
     site.env["SAHAFA_CACHE_URL"] = cache.url
     site.python(
         f"""
+        from django.contrib.auth import get_user_model
+        get_user_model().objects.create_superuser({EDITOR[0]!r}, "chief@example.org", {EDITOR[1]!r})
         from sahafa.news.models import SectionPage
         from sahafa.news.structure import create_article
         create_article(SectionPage.objects.get(slug="siyasa"), title={TITLE!r},
@@ -86,6 +89,9 @@ def test_readers_keep_getting_pages_while_redis_is_stopped(redis_site):
     path = article_path(site, TITLE)
     get(base + path)
     assert get(base + path)[1].get("X-Sahafa-Cache") == "hit"
+
+    editor = Editor(base)
+    editor.sign_in(*EDITOR)  # a session kept in Redis and, written through, the database
 
     reader = Reader(base, [path, "/", "/siyasa/", "/fragments/ticker.json"])
     reader.start()
@@ -107,6 +113,8 @@ def test_readers_keep_getting_pages_while_redis_is_stopped(redis_site):
         article.save_revision().publish()
         """
     )
+    # The editor is still signed in: the session is read from the database meanwhile.
+    assert "/admin/logout/" in editor.get("/admin/")
     time.sleep(max(0.0, OUTAGE_SECONDS - (time.monotonic() - stopped_at)))
     cache.start()  # with what it held before: the old page among it
     back_at = time.monotonic()
