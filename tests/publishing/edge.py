@@ -95,7 +95,8 @@ class Edge:
             except OSError:
                 return False
 
-        wait_until(answers, 60, f"varnish ({(self.work / 'varnish.log').read_text()[-2000:]})")
+        # Until the app behind it answers too: a loaded machine starts it slowly.
+        wait_until(answers, 120, f"varnish ({(self.work / 'varnish.log').read_text()[-2000:]})")
 
     def stop(self) -> None:
         self.process.send_signal(signal.SIGTERM)

@@ -20,6 +20,7 @@ import pytest
 from . import rows
 from .conftest import REPO, _server_url, fetch
 from .corpus import write_jsonl
+from .test_durable_tasks import rerun_imports_the_rest
 
 pytestmark = pytest.mark.skipif(
     bool(_server_url()), reason="a full disk of the importing process is SQLite's case"
@@ -72,11 +73,4 @@ def test_a_full_disk_stops_the_import_cleanly_and_the_rerun_imports_the_rest(sit
     assert status == 200 and html.escape(latest, quote=False) in home, status
     site.stop(server)
 
-    rerun = site.sahafa("import", "jsonl", str(source), "--no-progress")
-    assert (
-        f"imported {TOTAL - len(saved)}, updated 0, skipped {len(saved)}, failed 0" in rerun.stdout
-    ), rerun.stdout
-    site.sahafa("worker", "--once")
-    everything = rows.live_article_ids(site)
-    assert len(everything) == TOTAL
-    assert rows.indexed_ids(site) == everything
+    rerun_imports_the_rest(site, source, saved, TOTAL)

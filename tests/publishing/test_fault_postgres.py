@@ -111,6 +111,7 @@ def test_readers_get_an_arabic_503_while_postgresql_is_away_and_service_resumes(
     reader.running = False
     reader.join(timeout=30)
     assert "requests in" in report, report
+    print(report)
 
     during = [a for a in reader.answers if down_at + 0.5 < a[0] < back_at]
     assert during, "the reader asked nothing during the outage"
@@ -124,6 +125,7 @@ def test_readers_get_an_arabic_503_while_postgresql_is_away_and_service_resumes(
             assert "Traceback" not in body and "OperationalError" not in body
     assert (search, 503) in statuses, statuses
 
+    print({f"{p} {s}": sum(1 for _, q, t, _, _ in during if (q, t) == (p, s)) for p, s in statuses})
     # After the outage every address answers again by itself.
     after = [a for a in reader.answers if a[0] > back_at + 1.5]
     assert after and {s for _, _, s, _, _ in after} == {200}, {(p, s) for _, p, s, _, _ in after}
