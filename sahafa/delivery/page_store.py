@@ -8,12 +8,16 @@ Two levels:
   their path: purging a path bumps its version, which forgets every query variant
   of it (``?page=2`` included) without listing them; purging everything bumps a
   global version.
-- **the process's own front** (one machine only): a bounded dict of the entries this
-  process has served, valid while the machine's *purge clock* — an 8-byte counter
-  in a memory-mapped file that every purge advances — stands where it stood when
-  the entry was taken. A hit then costs a dict lookup and one memory read, not a
-  file or network round trip. Any purge empties the whole front; the shared store
-  keeps its precise purges, so the refill is one shared read per page, not a render.
+- **the process's own front**: a bounded dict of the entries this process has
+  served. On one machine an entry there is valid while the machine's *purge clock* —
+  an 8-byte counter in a memory-mapped file that every purge advances — stands where
+  it stood when the entry was taken: a hit costs a dict lookup and one memory read.
+  Any purge empties the whole front; the shared store keeps its precise purges, so
+  the refill is one shared read per page, not a render. With Redis another node's
+  purge cannot move that clock, so an entry there is valid while its *entry key* —
+  which holds the versions a purge bumps — is the one the shared store names now: a
+  hit costs one small round trip for the versions instead of fetching and
+  unpickling the page's ~70 KB.
 """
 
 from __future__ import annotations
@@ -80,7 +84,9 @@ class PageStore:
     def __init__(self) -> None:
         self.shared = caches[ALIAS]
         self.clock = _clock()
-        self._front: OrderedDict[tuple[str, str, str], tuple[int, StoredPage]] = OrderedDict()
+        # (host, path, query) -> (the purge clock's tick or the entry key it was read
+        # under, the page)
+        self._front: OrderedDict[tuple[str, str, str], tuple[int | str, StoredPage]] = OrderedDict()
 
     # -- reading ---------------------------------------------------------------
 
@@ -89,18 +95,23 @@ class PageStore:
         under — taken *before* rendering, so a page rendered across a purge is filed
         under the old version, where nobody looks any more."""
         now = time.time()
-        tick = self.clock.read() if self.clock else None
         front_key = (host, path, query)
-        if tick is not None:
-            held = self._front.get(front_key)
-            if held is not None and held[0] == tick and held[1].expires_at > now:
+        held = self._front.get(front_key)
+        if self.clock is not None:
+            # Read before the shared store: a purge in between leaves a stale stamp.
+            stamp: int | str = self.clock.read()
+            if held is not None and held[0] == stamp and held[1].expires_at > now:
                 return held[1], ""
         key = self._entry_key(host, path, query)
+        if self.clock is None:
+            stamp = key
+            if held is not None and held[0] == key and held[1].expires_at > now:
+                return held[1], key
         page = self.shared.get(key)
         if page is not None and page.expires_at <= now:
             page = None
-        if page is not None and tick is not None:
-            self._remember(front_key, tick, page)
+        if page is not None:
+            self._remember(front_key, stamp, page)
         return page, key
 
     def put(self, key: str, page: StoredPage) -> None:
@@ -120,9 +131,9 @@ class PageStore:
     def _path_key(path: str) -> str:
         return f"sahafa:pages:path:{_digest(path)}"
 
-    def _remember(self, key: tuple[str, str, str], tick: int, page: StoredPage) -> None:
+    def _remember(self, key: tuple[str, str, str], stamp: int | str, page: StoredPage) -> None:
         front = self._front
-        front[key] = (tick, page)
+        front[key] = (stamp, page)
         front.move_to_end(key)
         while len(front) > FRONT_SIZE:
             front.popitem(last=False)
@@ -160,7 +171,7 @@ def _fresh_version() -> int:
 def _clock() -> PurgeClock | None:
     """The machine's purge clock, when the shared store is this machine's alone
     (a file or in-process cache); with Redis another node's purge would not move it,
-    so every hit asks the shared store."""
+    so every hit asks the shared store for the entry key."""
     backend = settings.CACHES[ALIAS]["BACKEND"]
     if "redis" in backend.lower() or "memcached" in backend.lower():
         return None
