@@ -56,6 +56,16 @@ def psql(server: str, sql: str) -> None:
         conn.execute(sql)
 
 
+def setup(arguments: list[str], env: dict[str, str]) -> None:
+    """One `sahafa` set-up command; when it fails, what it said, and the bench stops."""
+    done = subprocess.run(
+        [sys.executable, "-m", "sahafa.cli", *arguments], env=env, capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        sys.stderr.write(done.stdout[-4000:] + done.stderr[-4000:])
+        raise SystemExit(f"sahafa {arguments[0]} failed (exit {done.returncode}); see above")
+
+
 def together(urls: list[str], seconds: int, connections: int, headers: list[str]) -> dict:
     """wrk on every URL at once, the connections shared out; requests/s added up."""
     share = max(1, connections // len(urls))
@@ -122,16 +132,13 @@ def main() -> None:
     children: list[subprocess.Popen] = []
     try:
         sahafa = [sys.executable, "-m", "sahafa.cli"]
-        subprocess.run([*sahafa, "demo", "--no-serve"], env=env, check=True, capture_output=True)
+        setup(["demo", "--no-serve"], env)
         if args.articles:
-            subprocess.run(
-                [*sahafa, "import", "jsonl", str(corpus), "--limit", str(args.articles)]
-                + ["--no-progress"],
-                env=env,
-                check=True,
-                capture_output=True,
+            setup(
+                ["import", "jsonl", str(corpus), "--limit", str(args.articles), "--no-progress"],
+                env,
             )
-            subprocess.run([*sahafa, "worker", "--once"], env=env, check=True, capture_output=True)
+            setup(["worker", "--once"], env)
         for index, port in enumerate(ports):
             children.append(
                 subprocess.Popen(  # noqa: S603

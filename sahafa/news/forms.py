@@ -25,6 +25,8 @@ from sahafa.arabic import normalize
 
 from .sanitize import sanitize_page
 
+KEPT_ASIDE_ACTION = "sahafa.kept_aside"
+
 
 class UpToDateEditForm(WagtailAdminPageForm):
     """Refuses a save made from a form built on a revision that is no longer the latest.
@@ -35,19 +37,62 @@ class UpToDateEditForm(WagtailAdminPageForm):
     only: a «save draft», «publish» or «submit» from a form opened before a colleague's
     save silently replaced that save. The same test as Wagtail's
     (``EditView.is_out_of_date``) now applies to every save. Refused, the form is
-    shown again with the editor's input and, being rebuilt on the latest revision, lets
-    a deliberate second save go through once they have read what changed.
+    shown again with the editor's input.
+
+    A refused save that is otherwise valid is kept as a revision beside the
+    colleague's, not as the page's latest: it shows in the page's history (logged as
+    :data:`KEPT_ASIDE_ACTION`) with «compare» and «review this version», so it
+    survives a closed tab, and nothing is published, submitted or made the current
+    draft from it. The form shown again still counts as out of date — otherwise the
+    editor's autosave, every half second, would quietly save it over the colleague's
+    work; making the kept edit current is a deliberate step from the history.
 
     A POST without these fields (not the admin's form) is taken as up to date, as
     Wagtail takes it. Merging edits to different fields is not attempted.
     """
 
+    overtaken_by = None  # the colleague's revision this form was overtaken by
+    kept_aside = None  # the revision this form's refused save was kept as
+
     def clean(self):
         cleaned = super().clean()
-        overtaken_by = self.newer_revision()
-        if overtaken_by is not None:
-            self.add_error(None, self.overtaken_message(overtaken_by))
+        self.overtaken_by = self.newer_revision()
         return cleaned
+
+    def full_clean(self):
+        super().full_clean()
+        if self.overtaken_by is None:
+            return
+        if not self._errors:
+            self.kept_aside = self.keep_aside()
+        self.add_error(None, self.overtaken_message(self.overtaken_by))
+        # The form shown again names, as the revision it was built from, one that is
+        # not the latest (Wagtail's template reads it off the instance), so the
+        # browser's autosave is refused as out of date too.
+        stale_id = self.kept_aside.pk if self.kept_aside else self.loaded_revision_id()
+        if stale_id is not None:
+            self.instance.latest_revision_id = stale_id
+
+    def loaded_revision_id(self) -> int | None:
+        """The revision this form says it was built from, if it names one readably."""
+        loaded = str(self.data.get("overwrite_revision_id") or self.data.get("loaded_revision_id"))
+        return int(loaded) if loaded.isascii() and loaded.isdigit() and len(loaded) < 19 else None
+
+    def keep_aside(self):
+        """The submitted page as a revision that does not become the latest one."""
+        from wagtail.log_actions import log
+        from wagtail.models import Revision
+
+        page = self.save(commit=False)
+        revision = Revision.objects.create(
+            content_object=page,
+            base_content_type=page.get_base_content_type(),
+            user=self.for_user,
+            content=page.serializable_data(),
+            object_str=str(page),
+        )
+        log(page, KEPT_ASIDE_ACTION, user=self.for_user, revision=revision, content_changed=True)
+        return revision
 
     def newer_revision(self):
         """The page's latest revision if this form was not built on it, else None."""
@@ -85,7 +130,20 @@ class UpToDateEditForm(WagtailAdminPageForm):
             "time": date_format(timezone.localtime(latest.created_at), "DATETIME_FORMAT"),
         }
         fields = self.fields_changed_since_loaded(latest)
-        if fields is None:
+        if self.kept_aside is not None:
+            params["fields"] = gettext("، ").join(fields or [])
+            message = gettext(
+                "حفظ %(user)s هذه الصفحة في %(time)s بعد أن فتحتَ نموذج التحرير، فلم يحلّ "
+                "تعديلك محل حفظه: حُفظ مراجعةً مستقلة في سجل الصفحة، ولم يُنشر ولم يُرسل "
+                "للمراجعة. "
+            )
+            if fields:
+                message += gettext("الحقول التي تغيّرت في حفظه: %(fields)s. ")
+            message += gettext(
+                "لتعتمد تعديلك افتحه من سجل الصفحة («مراجعة هذه النسخة») وأضف إليه ما "
+                "تغيّر ثم احفظ، أو أعد فتح الصفحة وأعد كتابته."
+            )
+        elif fields is None:
             message = gettext(
                 "حفظ %(user)s هذه الصفحة في %(time)s بعد أن فتحتَ نموذج التحرير، فلم يُحفظ "
                 "تعديلك حتى لا يمحو حفظه. ما كتبتَه باقٍ في النموذج: راجع النسخة الأحدث "
@@ -105,11 +163,8 @@ class UpToDateEditForm(WagtailAdminPageForm):
         built on and ``latest``; None when that revision is gone or was rewritten."""
         from wagtail.models import Revision
 
-        loaded_id = self.data.get("overwrite_revision_id") or self.data.get("loaded_revision_id")
-        loaded_id = str(loaded_id)
-        readable = loaded_id.isascii() and loaded_id.isdigit() and len(loaded_id) < 19
         loaded = Revision.objects.filter(
-            pk=loaded_id if readable else None,
+            pk=self.loaded_revision_id(),
             object_id=str(self.instance.pk),
             base_content_type_id=latest.base_content_type_id,
         ).first()

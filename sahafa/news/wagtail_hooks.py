@@ -1,7 +1,9 @@
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from .forms import KEPT_ASIDE_ACTION
 from .models import Author, TickerItem
 
 
@@ -26,3 +28,12 @@ class TickerItemViewSet(SnippetViewSet):
 
 register_snippet(AuthorViewSet)
 register_snippet(TickerItemViewSet)
+
+
+@hooks.register("register_log_actions")
+def register_kept_aside_action(actions):
+    actions.register_action(
+        KEPT_ASIDE_ACTION,
+        _("حُفظ تعديل متأخر مراجعةً مستقلة"),
+        _("حُفظ تعديل من نموذج سبقه حفظ زميل، مراجعةً مستقلة لا تحل محل حفظه"),
+    )

@@ -12,10 +12,13 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+import uuid
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+
+from tests import scratch_db
 
 CHROMIUM = os.environ.get("SAHAFA_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = [
@@ -51,7 +54,9 @@ def wait_for(url: str, seconds: float = 60) -> None:
 
 @pytest.fixture(scope="session")
 def demo_server():
-    """Set up the demo site in a temporary SAHAFA_HOME and serve it with gunicorn."""
+    """Set up the demo site in a temporary SAHAFA_HOME and serve it with `sahafa serve`:
+    on SQLite, or, when the run is on PostgreSQL + Redis, in a scratch database of its
+    own with the run's Redis as its cache."""
     if not Path(CHROMIUM).exists():
         pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
     home = Path(tempfile.mkdtemp(prefix="sahafa-browser-"))
@@ -63,6 +68,21 @@ def demo_server():
         SAHAFA_HOME=str(home),
         SAHAFA_PAGE_CACHE_SECONDS="300",
     )
+    server_url = scratch_db.server_url()
+    database = f"sahafa_browser_{uuid.uuid4().hex[:12]}" if server_url else ""
+    if database:
+        scratch_db.run_sql(server_url, f'CREATE DATABASE "{database}"')
+        env["SAHAFA_DATABASE_URL"] = scratch_db.named(server_url, database)
+        if os.environ.get("SAHAFA_CACHE_URL"):
+            env["SAHAFA_CACHE_URL"] = os.environ["SAHAFA_CACHE_URL"]
+    try:
+        yield from _serve_demo(home, env)
+    finally:
+        if database:
+            scratch_db.run_sql(server_url, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+def _serve_demo(home: Path, env: dict[str, str]):
     subprocess.run(
         [sys.executable, "-m", "sahafa.cli", "demo", "--no-serve", "--home", str(home)],
         env=env,

@@ -96,6 +96,7 @@ def shortfalls(result: dict) -> list[str]:
     return found
 
 
+@pytest.mark.lighthouse
 @pytest.mark.parametrize("preset", ["mobile", "desktop"])
 @pytest.mark.parametrize("kind", ["home", "article"])
 def test_lighthouse_scores_at_least_95(demo_server, warm_site, kind, preset, tmp_path):

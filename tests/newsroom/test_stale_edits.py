@@ -1,6 +1,8 @@
 """A save from an edit form opened before a colleague's save is refused, not applied
 over it: save draft, publish and submit alike (Wagtail checks only autosaves). The
-editor is told who saved, when, and which fields changed, and keeps their input."""
+editor is told who saved, when, and which fields changed, and keeps their input; the
+refused save is kept as a revision of its own in the page's history, so both editors'
+work survives."""
 
 from __future__ import annotations
 
@@ -67,9 +69,16 @@ def test_stale_save_is_refused_and_names_who_saved_what(action, newsroom, two_ed
     assert not page.live and not page.workflow_in_progress
     text = html.unescape(response.text)
     assert "حفظ reporter هذه الصفحة" in text
-    assert "تغيّرت فيه: عنوان" in text  # the title, as its field is labelled
+    assert "تغيّرت في حفظه: عنوان" in text  # the title, as its field is labelled
+    assert "حُفظ مراجعةً مستقلة في سجل الصفحة" in text
     # B's input is still in the form, nothing lost.
     assert "موجز رئيس القسم الجديد" in text
+
+    # Both revisions are kept: A's is the page's latest, B's stands beside it.
+    kept = page.revisions.order_by("-pk").first()
+    assert kept.pk != revision_a.pk and kept.user == newsroom["section_editor"]
+    assert kept.as_object().standfirst == "موجز رئيس القسم الجديد"
+    assert latest(page).as_object().title == "عنوان المراسل الأول"
 
 
 def test_reloading_the_form_then_saving_works(two_editors):
@@ -82,13 +91,40 @@ def test_reloading_the_form_then_saving_works(two_editors):
     assert latest(page).as_object().title == "عنوان رئيس القسم"
 
 
-def test_the_refused_form_is_up_to_date_so_a_deliberate_second_save_goes_through(two_editors):
-    """After reading what changed, B may save over it on purpose: the re-rendered form
-    carries A's revision."""
+def test_the_refused_form_stays_out_of_date_so_no_autosave_can_overwrite(two_editors):
+    """The form shown again names B's kept revision, not A's, as the one it was built
+    from: Wagtail refuses the browser's autosave from it, and a second press of «save»
+    is refused (and kept) again."""
     page, a, loaded_a, b, loaded_b = two_editors
     save(a, page, loaded_a, "عنوان المراسل الأول")
+    revision_a = latest(page)
     refused = save(b, page, loaded_b, "عنوان رئيس القسم")
-    assert dict(LOADED.findall(refused.text))["loaded_revision_id"] == str(latest(page).pk)
+    shown = dict(LOADED.findall(refused.text))
+    kept = page.revisions.order_by("-pk").first()
+    assert shown["loaded_revision_id"] == str(kept.pk) != str(revision_a.pk)
+
+    autosave = b.post(
+        edit_url(page),
+        {**article_data("عنوان رئيس القسم", slug=page.slug), **shown},
+        HTTP_ACCEPT="application/json",
+    )
+    assert autosave.json()["error_code"] == "invalid_revision"
+    again = save(b, page, shown, "عنوان رئيس القسم")
+    assert again.status_code == 200
+    assert latest(page).pk == revision_a.pk
+
+
+def test_reviewing_the_kept_revision_then_saving_makes_it_current(two_editors):
+    page, a, loaded_a, b, loaded_b = two_editors
+    save(a, page, loaded_a, "عنوان المراسل الأول")
+    save(b, page, loaded_b, "عنوان رئيس القسم")
+    kept = page.revisions.order_by("-pk").first()
+
+    revert = reverse("wagtailadmin_pages:revisions_revert", args=[page.pk, kept.pk])
+    loaded = dict(LOADED.findall(b.get(revert).text))
+    response = save(b, page, loaded, "عنوان رئيس القسم")
+    assert response.status_code == 302
+    assert latest(page).as_object().title == "عنوان رئيس القسم"
 
 
 def test_saves_in_turn_from_fresh_forms_are_all_accepted(two_editors):
@@ -97,3 +133,32 @@ def test_saves_in_turn_from_fresh_forms_are_all_accepted(two_editors):
         response = save(client, page, open_form(client, page), f"عنوان رقم {n}")
         assert response.status_code == 302
     assert latest(page).as_object().title == "عنوان رقم 3"
+
+
+def test_the_kept_revision_shows_in_the_history_and_can_be_reverted_to(newsroom, two_editors):
+    page, a, loaded_a, b, loaded_b = two_editors
+    save(a, page, loaded_a, "عنوان المراسل الأول")
+    save(b, page, loaded_b, "عنوان رئيس القسم")
+    kept = page.revisions.order_by("-pk").first()
+
+    history = b.get(reverse("wagtailadmin_pages:history", args=[page.pk]))
+    assert history.status_code == 200
+    text = html.unescape(history.text)
+    assert "حُفظ تعديل متأخر مراجعةً مستقلة" in text
+    revert = reverse("wagtailadmin_pages:revisions_revert", args=[page.pk, kept.pk])
+    assert revert in text
+
+    # Reverting opens the editor on B's text, and saving it then goes through.
+    form = b.get(revert)
+    assert form.status_code == 200
+    assert "عنوان رئيس القسم" in html.unescape(form.text)
+
+
+def test_an_invalid_stale_save_keeps_no_revision(two_editors):
+    page, a, loaded_a, b, loaded_b = two_editors
+    save(a, page, loaded_a, "عنوان المراسل الأول")
+    before = page.revisions.count()
+    response = save(b, page, loaded_b, "")  # no title: invalid whatever its age
+    assert response.status_code == 200
+    assert page.revisions.count() == before
+    assert "حفظ reporter هذه الصفحة" in html.unescape(response.text)

@@ -21,6 +21,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.scratch_db import named as _named
+from tests.scratch_db import run_sql as _postgres
+from tests.scratch_db import server_url as _server_url
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -120,13 +124,6 @@ class Site:
         )
 
 
-def _postgres(url: str, sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(sql)
-
-
 def _base_env(home: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SAHAFA_")}
     env.update(
@@ -141,16 +138,6 @@ def _base_env(home: Path) -> dict[str, str]:
         if os.environ.get(name):
             env[name] = os.environ[name]
     return env
-
-
-def _named(server: str, name: str) -> str:
-    """The URL of database ``name`` on the server of ``server``."""
-    return f"{server.rpartition('/')[0]}/{name}"
-
-
-def _server_url() -> str:
-    database = os.environ.get("SAHAFA_DATABASE_URL", "")
-    return database if database.startswith(("postgres://", "postgresql://")) else ""
 
 
 @pytest.fixture(scope="session")
