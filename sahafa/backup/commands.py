@@ -16,7 +16,7 @@ from typing import NoReturn
 
 from django.conf import settings
 
-from . import database, manifest, media
+from . import database, home_files, manifest, media
 from .manifest import BackupError
 
 VENDOR_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
@@ -38,6 +38,12 @@ def backup_command(directory: str) -> int:
         f"الملفات / files: {files} · الحجم / size: {_size(size)} ({size} bytes)"
         f" · المدة / duration: {seconds:.2f} s"
     )
+    if os.environ.get("SAHAFA_SECRET_KEY"):
+        print(
+            "المفتاح السري من SAHAFA_SECRET_KEY ولم يُنسخ: احفظه مع إعدادات الخدمة / the secret"
+            " key comes from SAHAFA_SECRET_KEY and is not copied: keep it with the service's"
+            " settings"
+        )
     bucket = settings.STORAGES["default"].get("OPTIONS", {}).get("bucket_name")
     if bucket:
         # Said, not hidden: the uploads are not in this backup.
@@ -67,6 +73,8 @@ def restore_command(directory: str, assume_yes: bool, ask: Callable[[str], str] 
         f"{counts.get('users', 0)} · الملفات / files: {report['files']} · الحجم / size: "
         f"{_size(report['bytes'])} · المدة / duration: {seconds:.2f} s"
     )
+    for line in report["home"]:
+        print(line)
     if report["pending_migrations"]:
         print(
             "النسخة من إصدار أقدم: شغّل sahafa manage migrate / the backup is of an older "
@@ -144,6 +152,7 @@ def create(directory: Path) -> tuple[Path, int, int]:
         dump = database.dump(work)
         entries = {dump.file: manifest.hash_file(work / dump.file)}
         entries.update(media.copy_tree(media_root, work / manifest.MEDIA_PREFIX))
+        entries.update(home_files.copy(Path(settings.HOME), work / home_files.PREFIX))
         manifest.write(work, _manifest(dump, entries))
         _publish(work, target)
     except BaseException:
@@ -158,7 +167,9 @@ def _manifest(dump: database.Dump, entries: dict[str, manifest.FileEntry]) -> di
     import django
     import wagtail
 
-    media_entries = [e for name, e in entries.items() if name != dump.file]
+    media_entries = [
+        e for name, e in entries.items() if name.startswith(f"{manifest.MEDIA_PREFIX}/")
+    ]
     return {
         "format": manifest.FORMAT,
         "format_version": manifest.FORMAT_VERSION,
@@ -236,6 +247,7 @@ def restore(directory: Path, assume_yes: bool, ask: Callable[[str], str]) -> dic
         media.discard(work)
         raise
     media.swap(work, media_root)
+    home_said = home_files.put_back(source, described, Path(settings.HOME))
     _forget_cached_pages()
     counts = database.current_counts()
     differ = [
@@ -255,6 +267,7 @@ def restore(directory: Path, assume_yes: bool, ask: Callable[[str], str]) -> dic
         "bytes": size,
         "counts": counts,
         "pending_migrations": database.pending_migrations(),
+        "home": home_said,
     }
 
 

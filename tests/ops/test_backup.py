@@ -153,6 +153,8 @@ def _new_site(prefix: str, template: str | None = None) -> tuple[Site, str | Non
     # the folder itself keeps WhiteNoise from warning of its absence.
     (home / "static").mkdir()
     env = _base_env(home)
+    # Each home makes its own secret key, as an outlet's does: the backup carries it.
+    env.pop("SAHAFA_SECRET_KEY", None)
     _own_redis(env)
     server = _server_url()
     name = None
@@ -193,6 +195,7 @@ def original():
             # Pages an earlier run cached under the same addresses (ids start alike).
             redis.Redis.from_url(site.env["SAHAFA_CACHE_URL"]).flushdb()
         site.sahafa("manage", "migrate", "--verbosity", "0")
+        (site.home / "sahafa.env").write_text("SAHAFA_LOG_LEVEL=INFO\n")  # what init keeps
         made = json.loads(site.python(FACTS + POPULATE))
         assert made["read"]["status"] == 200
         report = site.sahafa("backup", str(backup))
@@ -308,8 +311,14 @@ def test_backup_holds_the_database_the_media_and_a_manifest_that_checks_them(ori
     main = {label: counts[label] for label in ("articles", "users", "images", "documents")}
     assert main == {"articles": 2, "users": 1, "images": 1, "documents": 1}
     assert counts["renditions"] == len(facts["renditions"]) >= 1
-    # Password hashes and sessions: for the owner only.
+    # The home's own files: the key that signs sessions and links, and sahafa.env.
+    home = original.site.home
+    assert (backup / "home" / "secret_key").read_bytes() == (home / "secret_key").read_bytes()
+    assert (backup / "home" / "sahafa.env").read_bytes() == (home / "sahafa.env").read_bytes()
+    assert described["media"]["files"] == len([n for n in on_disk if n.startswith("media/")])
+    # Password hashes, sessions and the key: for the owner only.
     assert backup.stat().st_mode & 0o077 == 0
+    assert (backup / "home" / "secret_key").stat().st_mode & 0o077 == 0
     assert "الملفات / files: " in original.report.stdout
     assert f"files: {len(on_disk) + 1} " in original.report.stdout
 
@@ -491,6 +500,28 @@ def test_restore_onto_a_new_server_asks_nothing(original):
         assert sha256(fresh.home / "media" / original.image) == sha256(
             original.backup / "media" / original.image
         )
+        # The new home signs with the original's key (sessions and mailed links stay
+        # valid) and knows what init was told.
+        for kept in ("secret_key", "sahafa.env"):
+            assert (fresh.home / kept).read_bytes() == (original.site.home / kept).read_bytes()
+            assert f"restored {kept}" in done.stdout
+        assert (fresh.home / "secret_key").stat().st_mode & 0o077 == 0
+    finally:
+        _drop(fresh, name)
+
+
+def test_restore_keeps_a_homes_own_settings_file_and_says_so(original):
+    """A backup restored onto a staging server keeps the staging home's sahafa.env
+    (its own public address); the backup's copy is named for whoever wants it."""
+    fresh, name = _new_site("sahafa-backup-staging-")
+    own = "SAHAFA_BASE_URL=https://staging.example\n"
+    (fresh.home / "sahafa.env").write_text(own)
+    try:
+        done = restore(fresh, original.backup)
+        assert done.returncode == 0, done.stderr
+        assert (fresh.home / "sahafa.env").read_text() == own
+        assert "kept this home's sahafa.env" in done.stdout
+        assert str(original.backup / "home" / "sahafa.env") in done.stdout
     finally:
         _drop(fresh, name)
 
