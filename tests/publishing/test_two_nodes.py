@@ -104,8 +104,14 @@ def two_nodes(site):
         for name, port in zip("ab", ports, strict=True)
     ]
     try:
-        for port in ports:
-            wait_until(lambda p=port: _answers(f"http://127.0.0.1:{p}/"), 60, f"node {port}")
+        for name, port in zip("ab", ports, strict=True):
+            # A loaded machine (the rest of the suite's servers winding down) can take
+            # well over a minute to start a node; the log says why when it never does.
+            try:
+                wait_until(lambda p=port: _answers(f"http://127.0.0.1:{p}/"), 120, f"node {port}")
+            except AssertionError as exc:
+                said = (site.home / f"serve-{name}.log").read_text(errors="replace")[-3000:]
+                raise AssertionError(f"{exc}; node {name} said:\n{said}") from None
         edge.wait_ready()
         yield site, edge, [f"http://127.0.0.1:{port}" for port in ports]
     finally:
