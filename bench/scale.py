@@ -56,11 +56,12 @@ def psql(server: str, sql: str) -> None:
         conn.execute(sql)
 
 
+SAHAFA = [sys.executable, "-m", "sahafa.cli"]
+
+
 def setup(arguments: list[str], env: dict[str, str]) -> None:
     """One `sahafa` set-up command; when it fails, what it said, and the bench stops."""
-    done = subprocess.run(
-        [sys.executable, "-m", "sahafa.cli", *arguments], env=env, capture_output=True, text=True
-    )
+    done = subprocess.run([*SAHAFA, *arguments], env=env, capture_output=True, text=True)
     if done.returncode != 0:
         sys.stderr.write(done.stdout[-4000:] + done.stderr[-4000:])
         raise SystemExit(f"sahafa {arguments[0]} failed (exit {done.returncode}); see above")
@@ -131,7 +132,6 @@ def main() -> None:
     subprocess.run(["redis-cli", "-u", cache, "flushdb"], check=True, capture_output=True)
     children: list[subprocess.Popen] = []
     try:
-        sahafa = [sys.executable, "-m", "sahafa.cli"]
         setup(["demo", "--no-serve"], env)
         if args.articles:
             setup(
@@ -142,7 +142,7 @@ def main() -> None:
         for index, port in enumerate(ports):
             children.append(
                 subprocess.Popen(  # noqa: S603
-                    [*sahafa, "serve", "--port", str(port), "--workers", str(args.workers)],
+                    [*SAHAFA, "serve", "--port", str(port), "--workers", str(args.workers)],
                     env=env,
                     stdout=open(work / f"serve-{index}.log", "wb"),  # noqa: SIM115
                     stderr=subprocess.STDOUT,

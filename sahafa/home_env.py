@@ -18,6 +18,8 @@ import re
 from pathlib import Path
 
 FILE_NAME = "sahafa.env"
+# The key settings generate once when SAHAFA_SECRET_KEY is unset (and backups carry).
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 - the file's name, not a secret
 NAME = re.compile(r"SAHAFA_[A-Z0-9_]+")
 
 

@@ -67,7 +67,7 @@ def _secret_key() -> str:
     """Use SAHAFA_SECRET_KEY, else a key generated once and kept under SAHAFA_HOME."""
     if key := os.environ.get("SAHAFA_SECRET_KEY"):
         return key
-    path = HOME / "secret_key"
+    path = HOME / home_env.SECRET_KEY_FILE
     if not path.exists():
         # Written with owner-only permissions: the key signs sessions.
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -38,7 +38,7 @@ def backup_command(directory: str) -> int:
         f"الملفات / files: {files} · الحجم / size: {_size(size)} ({size} bytes)"
         f" · المدة / duration: {seconds:.2f} s"
     )
-    if os.environ.get("SAHAFA_SECRET_KEY"):
+    if home_files.key_from_environment():
         print(
             "المفتاح السري من SAHAFA_SECRET_KEY ولم يُنسخ: احفظه مع إعدادات الخدمة / the secret"
             " key comes from SAHAFA_SECRET_KEY and is not copied: keep it with the service's"

@@ -21,9 +21,14 @@ from sahafa import home_env
 from .manifest import BackupError, FileEntry, checked_name, copy_hashed
 
 PREFIX = "home"
-SECRET_KEY_FILE = "secret_key"  # noqa: S105 - the file's name, not a secret
+SECRET_KEY_FILE = home_env.SECRET_KEY_FILE
 NAMES = (SECRET_KEY_FILE, home_env.FILE_NAME)
 MODES = {SECRET_KEY_FILE: 0o600, home_env.FILE_NAME: 0o640}
+
+
+def key_from_environment() -> bool:
+    """The key in use is SAHAFA_SECRET_KEY's: a key file in the home is not it."""
+    return bool(os.environ.get("SAHAFA_SECRET_KEY"))
 
 
 def copy(home: Path, target: Path) -> dict[str, FileEntry]:
@@ -31,6 +36,8 @@ def copy(home: Path, target: Path) -> dict[str, FileEntry]:
     entries = {}
     for name in NAMES:
         source = home / name
+        if name == SECRET_KEY_FILE and key_from_environment():
+            continue
         if source.is_file():
             entries[f"{PREFIX}/{name}"] = copy_hashed(source, target / name)
             os.chmod(target / name, 0o600)
@@ -46,7 +53,7 @@ def put_back(backup: Path, manifest: dict, home: Path) -> list[str]:
             continue
         source = backup / checked_name(f"{PREFIX}/{name}")
         target = home / name
-        if name == SECRET_KEY_FILE and os.environ.get("SAHAFA_SECRET_KEY"):
+        if name == SECRET_KEY_FILE and key_from_environment():
             said.append(
                 "المفتاح السري من SAHAFA_SECRET_KEY، ومفتاح النسخة باقٍ فيها / the secret key "
                 f"comes from SAHAFA_SECRET_KEY; the backup's is left in {source}"

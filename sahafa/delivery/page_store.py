@@ -100,13 +100,12 @@ class PageStore:
         if self.clock is not None:
             # Read before the shared store: a purge in between leaves a stale stamp.
             stamp: int | str = self.clock.read()
-            if held is not None and held[0] == stamp and held[1].expires_at > now:
-                return held[1], ""
-        key = self._entry_key(host, path, query)
-        if self.clock is None:
-            stamp = key
-            if held is not None and held[0] == key and held[1].expires_at > now:
-                return held[1], key
+            key = ""
+        else:
+            stamp = key = self._entry_key(host, path, query)
+        if held is not None and held[0] == stamp and held[1].expires_at > now:
+            return held[1], key
+        key = key or self._entry_key(host, path, query)
         page = self.shared.get(key)
         if page is not None and page.expires_at <= now:
             page = None

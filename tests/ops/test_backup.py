@@ -323,6 +323,19 @@ def test_backup_holds_the_database_the_media_and_a_manifest_that_checks_them(ori
     assert f"files: {len(on_disk) + 1} " in original.report.stdout
 
 
+def test_a_key_from_the_environment_is_said_not_copied(site, tmp_path):
+    """With SAHAFA_SECRET_KEY set, a key file left in the home is not the key in use:
+    the backup leaves it out and says where the key must be kept."""
+    (site.home / "secret_key").write_text("an-old-key-no-longer-in-use")
+    site.env["SAHAFA_SECRET_KEY"] = "the-key-the-service-gives-0123456789-abcdefghijklmnop"
+    done = site.sahafa("backup", str(tmp_path / "nightly"))
+    assert not (tmp_path / "nightly" / "home" / "secret_key").exists()
+    assert (tmp_path / "nightly" / "home" / "sahafa.env").exists() == (
+        site.home / "sahafa.env"
+    ).exists()
+    assert "the secret key comes from SAHAFA_SECRET_KEY and is not copied" in done.stdout
+
+
 def test_backup_into_a_folder_that_is_not_empty_is_refused(original, tmp_path):
     target = tmp_path / "backups"
     target.mkdir()
